@@ -134,7 +134,7 @@ pub fn admin_routes() -> Router<SharedSim> {
         .layer(middleware::from_fn(loopback_only))
 }
 
-async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
+pub async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
     if peer.ip().is_loopback() {
         next.run(request).await
     } else {
