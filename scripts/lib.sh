@@ -8,8 +8,9 @@ APP_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
 )
 # Drive the app in tests: virtual X server (+ xauth for xvfb-run), a D-Bus
-# session, WebKit's WebDriver, and one font so text renders in screenshots.
-TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver fonts-dejavu-core)
+# session, WebKit's WebDriver, xwininfo to read the native window title, and
+# one font so text renders in screenshots.
+TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core)
 
 TAURI_DRIVER_VERSION=2.1.0
 

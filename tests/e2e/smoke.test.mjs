@@ -1,7 +1,7 @@
 // End-to-end smoke test: drives the built app through tauri-driver
 // (WebKitWebDriver underneath). Run it through tests/e2e/run.sh, which
 // provides the X server and D-Bus session the window needs.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
@@ -99,6 +99,8 @@ test("the window shows Aries Desk in sandbox mode with a live simulator", async 
   await heading.waitForDisplayed({ timeout: 15_000 });
   assert.equal(await heading.getText(), "Aries Desk");
   assert.equal(await browser.getTitle(), "Aries Desk");
+  // The native window's own title (from tauri.conf.json), as the X server sees it.
+  assert.match(execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }), /"Aries Desk"/);
 
   const url = await browser.$(".sim-url");
   await url.waitForDisplayed({ timeout: 15_000 });
