@@ -7,9 +7,10 @@ mod sandbox;
 use tauri::Manager;
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .init();
+    // RUST_LOG overrides; by default say where the sandbox simulator listens.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
     tauri::Builder::default()
         .setup(|app| {
             // The simulator's tasks must live on Tauri's Tokio runtime, so it
