@@ -169,10 +169,6 @@ impl DayPath {
     pub fn summary(&self, filter: Filter) -> Option<Bar> {
         self.until(filter, self.minutes.len() - 1, 59)
     }
-
-    pub fn len(&self) -> usize {
-        self.minutes.len()
-    }
 }
 
 /// A map that forgets its oldest entries beyond a bound.
@@ -389,7 +385,7 @@ impl Model {
         let prev_close = match hours {
             MarketHours::AlwaysOpen => {
                 let prev = self.day(idx, date - Duration::days(1));
-                prev.bar(prev.len() - 1).close
+                prev.bar(prev.layout.minutes - 1).close
             }
             MarketHours::Real | MarketHours::AlwaysClosed => {
                 let prev = self.day(idx, calendar::previous_trading_day(date));
@@ -443,19 +439,19 @@ mod tests {
     fn minute_bars_bound_every_second_and_chain_into_the_next_open() {
         let model = Model::new(7);
         let day = model.day(position("AAPL").unwrap(), date(2026, 3, 9));
-        for i in 0..day.len() {
+        for i in 0..day.layout.minutes {
             let bar = day.bar(i);
             let prices: Vec<i32> = (0..60).map(|s| day.price(i, s)).collect();
             assert_eq!(bar.open, prices[0]);
             assert_eq!(bar.close, prices[59]);
             assert_eq!(bar.high, *prices.iter().max().unwrap(), "minute {i}");
             assert_eq!(bar.low, *prices.iter().min().unwrap(), "minute {i}");
-            if i + 1 < day.len() {
+            if i + 1 < day.layout.minutes {
                 assert_eq!(day.minutes[i].next, day.bar(i + 1).open);
             }
         }
         let next_day = model.day(position("AAPL").unwrap(), date(2026, 3, 10));
-        assert_eq!(day.minutes[day.len() - 1].next, next_day.bar(0).open, "days chain too");
+        assert_eq!(day.minutes[day.layout.minutes - 1].next, next_day.bar(0).open, "days chain too");
     }
 
     #[test]
@@ -493,7 +489,7 @@ mod tests {
         let mut bars = 0;
         for d in 0..365 {
             let day = model.day(idx, date(2025, 11, 1) + Duration::days(d));
-            bars += (0..day.len()).map(|i| day.bar(i)).filter(|b| b.volume > 0).count();
+            bars += (0..day.layout.minutes).map(|i| day.bar(i)).filter(|b| b.volume > 0).count();
         }
         eprintln!("a year of 1-minute paths: {bars} bars in {:?}", started.elapsed());
         assert!(bars > 500_000);
