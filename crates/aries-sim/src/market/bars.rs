@@ -171,7 +171,7 @@ fn day_bar(model: &Model, req: &Request, date: NaiveDate) -> Option<Bar> {
 
 fn periodic(model: &Model, req: &Request) -> Vec<(i64, Bar)> {
     let res = req.resolution;
-    let mut start = res.period_start(utc_date(req.from.max(midnight_utc(calendar::first_day()))));
+    let mut start = res.period_start(utc_date(req.from).max(calendar::first_day()));
     if midnight_utc(start) < req.from {
         start = res.next_period(start);
     }
@@ -288,6 +288,31 @@ mod tests {
         assert_eq!(week.len(), 1);
         assert_eq!(week[0].1, days.iter().map(|d| d.1).reduce(Bar::merge).unwrap());
         assert_eq!(week[0].0, at("2026-11-16T00:00:00Z").timestamp(), "weeks start on Monday");
+    }
+
+    #[test]
+    fn the_first_period_is_kept_when_the_range_starts_earlier() {
+        let model = Model::new(9);
+        let first_week = req(
+            Resolution::Week,
+            "2019-06-01T00:00:00Z",
+            "2020-01-13T00:00:00Z",
+            Filter::Regular,
+            "2026-11-23T20:00:00Z",
+        );
+        let weeks = bars(history(&model, &first_week));
+        assert_eq!(weeks.len(), 2);
+        assert_eq!(weeks[0].0, at("2019-12-30T00:00:00Z").timestamp(), "the week of 2020-01-01");
+        let days = req(
+            Resolution::Day,
+            "2019-12-30T00:00:00Z",
+            "2020-01-06T00:00:00Z",
+            Filter::Regular,
+            "2026-11-23T20:00:00Z",
+        );
+        let days = bars(history(&model, &days));
+        assert_eq!(weeks[0].1, days.iter().map(|d| d.1).reduce(Bar::merge).unwrap(), "2 and 3 January");
+        assert_eq!(days.len(), 2, "1 January is a holiday");
     }
 
     #[test]

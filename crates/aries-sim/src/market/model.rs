@@ -32,14 +32,14 @@ use super::calendar::{self, DayLayout, Filter, Session};
 use super::instruments::{INSTRUMENTS, Instrument};
 use crate::MarketHours;
 
-/// Day paths kept in memory (~35 KB each): a year of one symbol plus today for all.
+/// Day paths kept in memory (~40 KB each): a year of one symbol plus today for all.
 const DAY_CACHE: usize = 512;
 /// Daily aggregates kept in memory (small): years of daily bars for many symbols.
 const SUMMARY_CACHE: usize = 100_000;
 /// Within a minute the price visits its extremes at these seconds.
 const FIRST_EXTREME: f64 = 20.0;
 const SECOND_EXTREME: f64 = 40.0;
-/// Half-spread is this share of the price, at least half a cent.
+/// The bid–ask spread is twice this share of the price (1 bp), at least a cent.
 const SPREAD: f64 = 0.5e-4;
 
 /// Independent random streams.
