@@ -219,19 +219,22 @@ impl DayLayout {
 /// on real hours; the last regular close when always closed.
 pub fn clock(hours: MarketHours, now: DateTime<Utc>) -> DateTime<Utc> {
     let now = floor_second(now);
-    let (first, last) = match hours {
+    // When trading starts and ends on a trading day; always closed never starts.
+    let (start, end) = match hours {
         MarketHours::AlwaysOpen => return now,
-        MarketHours::Real => ((4, 0), (20, 0)),
-        MarketHours::AlwaysClosed => ((24, 0), (16, 0)),
+        MarketHours::Real => (Some((4, 0)), (20, 0)),
+        MarketHours::AlwaysClosed => (None, (16, 0)),
     };
     let mut date = ny_date(now);
     while date > first_day() {
         if is_trading_day(date) {
-            let end = ny_instant(date, last.0, last.1);
+            let end = ny_instant(date, end.0, end.1);
             if now >= end {
                 return end - Duration::seconds(1);
             }
-            if first.0 < 24 && now >= ny_instant(date, first.0, first.1) {
+            if let Some((h, m)) = start
+                && now >= ny_instant(date, h, m)
+            {
                 return now;
             }
         }

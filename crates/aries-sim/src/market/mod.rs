@@ -11,13 +11,21 @@
 //!   of `SimConfig::tick` with the quotes that changed (possibly empty, so it doubles as a clock).
 //! - `start(sim)` spawns the tick task.
 //!
+//! Also: `last_known(symbol)` (the quote as of the last batch), `instrument(symbol)`,
+//! `hours()`/`set_hours()`, `phase()` (watch of the market phase), and the
+//! `calendar` module (New York sessions and holidays) for session-end logic.
+//!
 //! Symbols are exact upper-case tickers. Prices move only while the market
 //! trades: always with `AlwaysOpen`, in the regular and extended sessions with
 //! `Real`, never with `AlwaysClosed` (quotes freeze at the last regular close).
 
+pub mod bars;
 pub mod calendar;
 pub mod instruments;
 pub mod model;
+mod rest;
+pub mod search;
+mod ws;
 
 use std::sync::{Arc, RwLock};
 
@@ -71,6 +79,8 @@ const QUOTE_BACKLOG: usize = 64;
 pub struct Market {
     model: Model,
     hours: RwLock<MarketHours>,
+    /// The quotes as of the last published batch, by instrument.
+    published: RwLock<Vec<Option<Quote>>>,
     quotes: broadcast::Sender<Arc<Vec<Quote>>>,
     status: watch::Sender<Phase>,
 }
@@ -80,6 +90,7 @@ impl Market {
         Market {
             model: Model::new(config.seed),
             hours: RwLock::new(config.market_hours),
+            published: RwLock::new(vec![None; INSTRUMENTS.len()]),
             quotes: broadcast::channel(QUOTE_BACKLOG).0,
             status: watch::Sender::new(calendar::phase(config.market_hours, Utc::now())),
         }
@@ -89,6 +100,13 @@ impl Market {
         let idx = position(symbol)?;
         let hours = self.hours();
         Some(self.model.quote_at(idx, calendar::clock(hours, Utc::now()), hours))
+    }
+
+    /// The quote as of the last published batch (the WebSocket snapshot), so
+    /// that every batch received after reading it is at least as new.
+    pub fn last_known(&self, symbol: &str) -> Option<Quote> {
+        let idx = position(symbol)?;
+        self.published.read().unwrap()[idx].clone().or_else(|| self.quote(symbol))
     }
 
     pub fn is_known(&self, symbol: &str) -> bool {
@@ -135,17 +153,18 @@ impl Market {
         self.status.send_if_modified(|current| std::mem::replace(current, phase) != phase);
     }
 
-    /// One tick: publishes the quotes that changed since `last`.
-    fn tick(&self, last: &mut Ticker) {
+    /// One tick: publishes the quotes that changed since the last batch.
+    fn tick(&self, last: &mut Option<(DateTime<Utc>, MarketHours)>) {
         let now = Utc::now();
         self.update_phase(now);
         let hours = self.hours();
         let clock = calendar::clock(hours, now);
         let mut changed = Vec::new();
         // Prices change at most once a second, and not at all while the clock is frozen.
-        if last.at != Some((clock, hours)) {
-            last.at = Some((clock, hours));
-            for (idx, previous) in last.quotes.iter_mut().enumerate() {
+        if *last != Some((clock, hours)) {
+            *last = Some((clock, hours));
+            let mut published = self.published.write().unwrap();
+            for (idx, previous) in published.iter_mut().enumerate() {
                 let quote = self.model.quote_at(idx, clock, hours);
                 if previous.as_ref().is_none_or(|p| !p.same_market(&quote)) {
                     changed.push(quote.clone());
@@ -156,12 +175,6 @@ impl Market {
         // No receivers is fine: nobody is listening yet.
         let _ = self.quotes.send(Arc::new(changed));
     }
-}
-
-/// What the tick task last published.
-struct Ticker {
-    at: Option<(DateTime<Utc>, MarketHours)>,
-    quotes: Vec<Option<Quote>>,
 }
 
 #[derive(Deserialize)]
@@ -182,11 +195,18 @@ async fn put_hours(State(sim): State<SharedSim>, Json(req): Json<HoursRequest>) 
     Json(hours_body(&sim.market))
 }
 
+/// Market REST, the market WebSocket and the loopback-only hours override.
 pub fn routes() -> Router<SharedSim> {
-    Router::new().route(
-        "/__sim/market",
-        get(get_hours).put(put_hours).route_layer(middleware::from_fn(crate::faults::loopback_only)),
-    )
+    Router::new()
+        .route("/v1/marketdata/search", get(rest::search))
+        .route("/v1/marketdata/quotes", get(rest::quotes))
+        .route("/v1/chart/history", get(rest::history))
+        .route("/v1/chart/symbols", get(rest::symbol_info))
+        .route("/v1/market/ws", get(ws::upgrade))
+        .route(
+            "/__sim/market",
+            get(get_hours).put(put_hours).route_layer(middleware::from_fn(crate::faults::loopback_only)),
+        )
 }
 
 /// Starts the task that advances the market.
@@ -194,10 +214,10 @@ pub fn start(sim: SharedSim) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(sim.config.tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut ticker = Ticker { at: None, quotes: vec![None; INSTRUMENTS.len()] };
+        let mut last = None;
         loop {
             interval.tick().await;
-            sim.market.tick(&mut ticker);
+            sim.market.tick(&mut last);
         }
     })
 }

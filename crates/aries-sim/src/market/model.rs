@@ -32,14 +32,14 @@ use super::calendar::{self, DayLayout, Filter, Session};
 use super::instruments::{INSTRUMENTS, Instrument};
 use crate::MarketHours;
 
-/// Day paths kept in memory (~35 KB each): a year of one symbol plus today for all.
+/// Day paths kept in memory (~40 KB each): a year of one symbol plus today for all.
 const DAY_CACHE: usize = 512;
 /// Daily aggregates kept in memory (small): years of daily bars for many symbols.
 const SUMMARY_CACHE: usize = 100_000;
 /// Within a minute the price visits its extremes at these seconds.
 const FIRST_EXTREME: f64 = 20.0;
 const SECOND_EXTREME: f64 = 40.0;
-/// Half-spread is this share of the price, at least half a cent.
+/// The bid–ask spread is twice this share of the price (1 bp), at least a cent.
 const SPREAD: f64 = 0.5e-4;
 
 /// Independent random streams.
@@ -168,10 +168,6 @@ impl DayPath {
     /// The aggregate of the whole day's included minutes.
     pub fn summary(&self, filter: Filter) -> Option<Bar> {
         self.until(filter, self.minutes.len() - 1, 59)
-    }
-
-    pub fn len(&self) -> usize {
-        self.minutes.len()
     }
 }
 
@@ -389,7 +385,7 @@ impl Model {
         let prev_close = match hours {
             MarketHours::AlwaysOpen => {
                 let prev = self.day(idx, date - Duration::days(1));
-                prev.bar(prev.len() - 1).close
+                prev.bar(prev.layout.minutes - 1).close
             }
             MarketHours::Real | MarketHours::AlwaysClosed => {
                 let prev = self.day(idx, calendar::previous_trading_day(date));
@@ -443,19 +439,19 @@ mod tests {
     fn minute_bars_bound_every_second_and_chain_into_the_next_open() {
         let model = Model::new(7);
         let day = model.day(position("AAPL").unwrap(), date(2026, 3, 9));
-        for i in 0..day.len() {
+        for i in 0..day.layout.minutes {
             let bar = day.bar(i);
             let prices: Vec<i32> = (0..60).map(|s| day.price(i, s)).collect();
             assert_eq!(bar.open, prices[0]);
             assert_eq!(bar.close, prices[59]);
             assert_eq!(bar.high, *prices.iter().max().unwrap(), "minute {i}");
             assert_eq!(bar.low, *prices.iter().min().unwrap(), "minute {i}");
-            if i + 1 < day.len() {
+            if i + 1 < day.layout.minutes {
                 assert_eq!(day.minutes[i].next, day.bar(i + 1).open);
             }
         }
         let next_day = model.day(position("AAPL").unwrap(), date(2026, 3, 10));
-        assert_eq!(day.minutes[day.len() - 1].next, next_day.bar(0).open, "days chain too");
+        assert_eq!(day.minutes[day.layout.minutes - 1].next, next_day.bar(0).open, "days chain too");
     }
 
     #[test]
@@ -493,7 +489,7 @@ mod tests {
         let mut bars = 0;
         for d in 0..365 {
             let day = model.day(idx, date(2025, 11, 1) + Duration::days(d));
-            bars += (0..day.len()).map(|i| day.bar(i)).filter(|b| b.volume > 0).count();
+            bars += (0..day.layout.minutes).map(|i| day.bar(i)).filter(|b| b.volume > 0).count();
         }
         eprintln!("a year of 1-minute paths: {bars} bars in {:?}", started.elapsed());
         assert!(bars > 500_000);
