@@ -1,25 +1,35 @@
 //! Accounts, balances, positions, orders, the matching engine, account REST and the account WebSocket.
 
+mod account_ws;
+mod accounts_api;
 pub mod book;
+mod engine;
 pub mod events;
 pub mod format;
 pub mod ledger;
+mod lists_api;
 pub mod matching;
 pub mod order;
+mod orders_api;
 pub mod request;
 pub mod types;
 
 use std::sync::{Arc, Mutex};
 
-use axum::Router;
+use axum::routing::{get, post, put};
+use axum::{Router, middleware};
 use chrono::Utc;
 use tokio::sync::{Notify, broadcast};
-use tokio::task::JoinHandle;
 
-use crate::SharedSim;
-use crate::registry::Registry;
-use book::Book;
+use crate::error::ApiError;
+use crate::market::{Market, Quote};
+use crate::registry::{Account, Registry};
+use crate::tokens::Principal;
+use crate::{SharedSim, Sim};
+use book::{Book, MarketView};
 use events::AccountEvent;
+
+pub use engine::start;
 
 /// Account events a slow WebSocket may fall behind before it is resynchronised.
 const EVENT_BACKLOG: usize = 1024;
@@ -56,11 +66,45 @@ impl Broker {
     }
 }
 
-pub fn routes() -> Router<SharedSim> {
-    Router::new()
+/// The broker matches against what the market last published, the prices
+/// the market WebSocket has shown.
+impl MarketView for Market {
+    fn quote(&self, symbol: &str) -> Option<Quote> {
+        self.last_known(symbol)
+    }
+    fn is_tradable(&self, symbol: &str) -> bool {
+        Market::is_tradable(self, symbol)
+    }
+    fn is_open(&self) -> bool {
+        Market::is_open(self)
+    }
 }
 
-/// Starts the matching engine.
-pub fn start(_sim: SharedSim) -> JoinHandle<()> {
-    tokio::spawn(async {})
+/// The account with this trading id if the caller owns it. Anything else is
+/// a 404, so that other people's account ids are not confirmed.
+fn owned<'a>(sim: &'a Sim, principal: &Principal, account_id: &str) -> Result<&'a Account, ApiError> {
+    sim.registry
+        .owned_account(principal.user_id, account_id)
+        .ok_or_else(|| ApiError::NotFound(format!("account {account_id} not found")))
+}
+
+pub fn routes() -> Router<SharedSim> {
+    Router::new()
+        .route("/v1/users/me", get(accounts_api::me))
+        .route("/v1/users/me/accounts", get(accounts_api::accounts))
+        .route("/v1/accounts/{id}/balances", get(accounts_api::balances))
+        .route("/v1/accounts/{id}/positions", get(accounts_api::positions))
+        .route("/v1/accounts/{id}/orders", get(lists_api::legacy))
+        .route("/v2/accounts/{id}/orders", get(lists_api::active))
+        .route("/v2/accounts/{id}/orders/history", get(lists_api::history))
+        .route("/v1/orders", post(orders_api::place))
+        .route("/v1/orders/preview", post(orders_api::preview))
+        .route("/v1/orders/replace", post(orders_api::replace))
+        .route("/v1/orders/cancel", post(orders_api::cancel))
+        .route("/v1/orders/{id}", put(orders_api::replace_by_id).delete(orders_api::cancel_by_id))
+        .route("/v1/accounts/ws", get(account_ws::upgrade))
+        .route(
+            "/__sim/session/end",
+            post(engine::end_session).route_layer(middleware::from_fn(crate::faults::loopback_only)),
+        )
 }
