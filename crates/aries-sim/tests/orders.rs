@@ -21,7 +21,13 @@ fn config() -> SimConfig {
     SimConfig { tick: Duration::from_millis(50), rate_limits: false, ..SimConfig::default() }
 }
 
-async fn send(sim: &RunningSim, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+async fn send(
+    sim: &RunningSim,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut r = http().request(method, format!("{}{path}", sim.urls.rest));
     if let Some(t) = token {
         r = r.bearer_auth(t);
@@ -112,7 +118,10 @@ async fn a_market_order_is_acknowledged_then_fills_at_the_ask_on_the_account_soc
     let ack = place(&sim, &t, order(CHEAP, "BUY", "MARKET", "10", json!({"clientId": "desk-0001"}))).await;
     assert_eq!(ack["success"], true);
     assert_eq!(ack["status"], "NEW");
-    assert_eq!((ack["qty"].as_str(), ack["cumQty"].as_str(), ack["leavesQty"].as_str()), (Some("10"), Some("0"), Some("10")));
+    assert_eq!(
+        (ack["qty"].as_str(), ack["cumQty"].as_str(), ack["leavesQty"].as_str()),
+        (Some("10"), Some("0"), Some("10"))
+    );
     assert_eq!(ack["clientId"], "desk-0001");
     assert_eq!(ack["ordRejReason"], "");
     assert!(ack["transactTime"].as_str().unwrap().ends_with('Z'));
@@ -147,7 +156,8 @@ async fn a_limit_away_from_the_market_rests_and_a_marketable_one_fills_within_it
     let far = (ask / Decimal::TWO).round_dp(2).to_string();
     let resting = id(&place(&sim, &t, order(CHEAP, "BUY", "LIMIT", "5", json!({"price": far}))).await);
     let through = (ask * Decimal::new(11, 1)).round_dp(2);
-    let marketable = id(&place(&sim, &t, order(CHEAP, "BUY", "LIMIT", "5", json!({"price": through.to_string()}))).await);
+    let marketable =
+        id(&place(&sim, &t, order(CHEAP, "BUY", "LIMIT", "5", json!({"price": through.to_string()}))).await);
 
     let fills = orders_until(&mut ws, &marketable, "FILLED").await;
     assert!(dec(&fills.last().unwrap()["avgPrice"]) <= through);
@@ -181,7 +191,8 @@ async fn stops_trigger_on_the_last_trade_and_stop_limits_then_act_as_limits() {
     assert!(dec(&filled.last().unwrap()["avgPrice"]) <= dec(&json!(above)));
     // A buy stop far above the market stays dormant.
     let far = (q.last * Decimal::TWO).round_dp(2).to_string();
-    let dormant = id(&place(&sim, &t, order(CHEAP, "BUY", "STOP", "1", json!({"stopPrice": far, "timeInForce": "GTC"}))).await);
+    let dormant =
+        id(&place(&sim, &t, order(CHEAP, "BUY", "STOP", "1", json!({"stopPrice": far, "timeInForce": "GTC"}))).await);
     let (_, list) = get(&sim, &format!("/v2/accounts/{DEMO_SIM_ACCOUNT}/orders"), &t).await;
     let o = list["orders"].as_array().unwrap().iter().find(|o| o["clOrdId"] == dormant.as_str()).unwrap();
     assert_eq!((o["ordStatus"].as_str(), o["text"].as_str()), (Some("NEW"), Some("")));
@@ -220,7 +231,10 @@ async fn business_rejections_are_acknowledged_with_a_reason_and_announced() {
         (Some(false), Some("REJECTED"), Some("UNKNOWN_SYMBOL"))
     );
     let event = next_order(&mut ws, &id(&unknown)).await;
-    assert_eq!((event["ordStatus"].as_str(), event["ordRejReason"].as_str()), (Some("REJECTED"), Some("UNKNOWN_SYMBOL")));
+    assert_eq!(
+        (event["ordStatus"].as_str(), event["ordRejReason"].as_str()),
+        (Some("REJECTED"), Some("UNKNOWN_SYMBOL"))
+    );
 
     let index = place(&sim, &t, order("SPX", "BUY", "MARKET", "1", json!({}))).await;
     assert_eq!(index["status"], "REJECTED");
@@ -228,7 +242,10 @@ async fn business_rejections_are_acknowledged_with_a_reason_and_announced() {
 
     // 100 000 buying power × 2 on margin is far from enough for 10 000 AAPL.
     let too_big = place(&sim, &t, order("AAPL", "BUY", "MARKET", "10000", json!({}))).await;
-    assert_eq!((too_big["status"].as_str(), too_big["ordRejReason"].as_str()), (Some("REJECTED"), Some("ORDER_EXCEEDS_LIMIT")));
+    assert_eq!(
+        (too_big["status"].as_str(), too_big["ordRejReason"].as_str()),
+        (Some("REJECTED"), Some("ORDER_EXCEEDS_LIMIT"))
+    );
     assert!(too_big["text"].as_str().unwrap().contains("buying power"));
     assert_eq!(next_order(&mut ws, &id(&too_big)).await["ordStatus"], "REJECTED");
 
@@ -241,7 +258,10 @@ async fn a_day_market_order_is_refused_while_the_exchange_is_closed() {
     let sim = start_with(SimConfig { market_hours: MarketHours::AlwaysClosed, ..config() }).await;
     let t = token(&sim, &all_scopes());
     let closed = place(&sim, &t, order("AAPL", "BUY", "MARKET", "1", json!({}))).await;
-    assert_eq!((closed["status"].as_str(), closed["ordRejReason"].as_str()), (Some("REJECTED"), Some("EXCHANGE_CLOSED")));
+    assert_eq!(
+        (closed["status"].as_str(), closed["ordRejReason"].as_str()),
+        (Some("REJECTED"), Some("EXCHANGE_CLOSED"))
+    );
     // A limit order may wait for the open.
     let limit = place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00"}))).await;
     assert_eq!(limit["status"], "NEW");
@@ -257,7 +277,10 @@ async fn schema_errors_are_400s_that_name_the_field() {
         (missing_side, "`side` is required"),
         (order("AAPL", "BUY", "LIMIT", "1", json!({})), "`price` is required for a LIMIT order"),
         (order("AAPL", "BUY", "MARKET", "1", json!({"price": "1"})), "`price` is not allowed on a MARKET order"),
-        (order("AAPL", "BUY", "STOP_LIMIT", "1", json!({"price": "1"})), "`stopPrice` is required for a STOP_LIMIT order"),
+        (
+            order("AAPL", "BUY", "STOP_LIMIT", "1", json!({"price": "1"})),
+            "`stopPrice` is required for a STOP_LIMIT order",
+        ),
         (order("AAPL", "BUY", "MARKET", "0", json!({})), "`qty` must be a positive decimal string"),
         (order("AAPL", "HOLD", "MARKET", "1", json!({})), "`side` must be one of BUY, SELL, SELL_SHORT, BUY_TO_COVER"),
         (order("AAPL", "BUY", "MARKET", "1", json!({"timeInForce": "GTD"})), "`timeInForce` must be one of"),
@@ -314,16 +337,23 @@ async fn replace_cycles_the_id_refuses_the_old_one_and_cancel_keeps_the_chain_co
         }
         r
     };
-    let (status, ack) = post(&sim, "/v1/orders/replace", &t, replace(&first, json!({"price": "1.50", "qty": "7"}))).await;
+    let (status, ack) =
+        post(&sim, "/v1/orders/replace", &t, replace(&first, json!({"price": "1.50", "qty": "7"}))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((ack["success"].as_bool(), ack["status"].as_str()), (Some(true), Some("REPLACED")));
     assert_eq!((ack["qty"].as_str(), ack["price"].as_str()), (Some("7"), Some("1.50")));
     assert_eq!(ack["origClOrdId"], first.as_str());
     let second = id(&ack);
     assert_ne!(second, first);
-    assert_eq!(orders_until(&mut ws, &first, "REPLACED").await.last().unwrap()["text"], format!("Replaced by {second}"));
+    assert_eq!(
+        orders_until(&mut ws, &first, "REPLACED").await.last().unwrap()["text"],
+        format!("Replaced by {second}")
+    );
     let new = next_order(&mut ws, &second).await;
-    assert_eq!((new["ordStatus"].as_str(), new["price"].as_str(), new["qty"].as_str()), (Some("NEW"), Some("1.50"), Some("7")));
+    assert_eq!(
+        (new["ordStatus"].as_str(), new["price"].as_str(), new["qty"].as_str()),
+        (Some("NEW"), Some("1.50"), Some("7"))
+    );
     assert_eq!(new["clientId"], "intent-42");
     assert_eq!(new["timeInForce"], "DAY", "what was not sent is kept");
 
@@ -360,14 +390,16 @@ async fn session_end_expires_day_orders_while_gtc_orders_keep_resting() {
     let t = token(&sim, &all_scopes());
     let mut ws = account_socket(&sim, &t).await;
     let day = id(&place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00"}))).await);
-    let gtc = id(&place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00", "timeInForce": "GTC"}))).await);
+    let gtc =
+        id(&place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00", "timeInForce": "GTC"}))).await);
     let r = http().post(format!("{}/__sim/session/end", sim.urls.rest)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"expired": 1}));
     let expired = orders_until(&mut ws, &day, "EXPIRED").await.pop().unwrap();
     assert_eq!(expired["leavesQty"], "0");
     let (_, list) = get(&sim, &format!("/v2/accounts/{DEMO_SIM_ACCOUNT}/orders"), &t).await;
-    let status_of = |cl: &str| list["orders"].as_array().unwrap().iter().find(|o| o["clOrdId"] == cl).unwrap()["ordStatus"].clone();
+    let status_of =
+        |cl: &str| list["orders"].as_array().unwrap().iter().find(|o| o["clOrdId"] == cl).unwrap()["ordStatus"].clone();
     assert_eq!(status_of(&day), "EXPIRED", "today's finished orders stay in the active list");
     assert_eq!(status_of(&gtc), "NEW");
 }
@@ -394,7 +426,8 @@ async fn ioc_orders_cancel_what_they_cannot_fill_at_once() {
     let sim = start_with(config()).await;
     let t = token(&sim, &all_scopes());
     let mut ws = account_socket(&sim, &t).await;
-    let ioc = id(&place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00", "timeInForce": "IOC"}))).await);
+    let ioc =
+        id(&place(&sim, &t, order("AAPL", "BUY", "LIMIT", "1", json!({"price": "1.00", "timeInForce": "IOC"}))).await);
     let done = orders_until(&mut ws, &ioc, "CANCELED").await.pop().unwrap();
     assert_eq!((done["cumQty"].as_str(), done["text"].as_str()), (Some("0"), Some("IOC remainder canceled")));
 }
@@ -403,7 +436,8 @@ async fn ioc_orders_cancel_what_they_cannot_fill_at_once() {
 async fn preview_estimates_cost_and_warns_beyond_buying_power() {
     let sim = start_with(config()).await;
     let t = token(&sim, &all_scopes());
-    let (status, p) = post(&sim, "/v1/orders/preview", &t, order("AAPL", "BUY", "LIMIT", "10", json!({"price": "150.00"}))).await;
+    let (status, p) =
+        post(&sim, "/v1/orders/preview", &t, order("AAPL", "BUY", "LIMIT", "10", json!({"price": "150.00"}))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         p,
@@ -411,7 +445,8 @@ async fn preview_estimates_cost_and_warns_beyond_buying_power() {
                "buyingPowerImpact": "1500.00", "numDayTrades": 0, "warnRuleId": "0", "warnDescription": "",
                "rejectReason": ""})
     );
-    let (_, big) = post(&sim, "/v1/orders/preview", &t, order("AAPL", "BUY", "LIMIT", "10000", json!({"price": "150.00"}))).await;
+    let (_, big) =
+        post(&sim, "/v1/orders/preview", &t, order("AAPL", "BUY", "LIMIT", "10000", json!({"price": "150.00"}))).await;
     assert_eq!(big["rejectReason"], "ORDER_EXCEEDS_LIMIT");
     assert!(big["warnDescription"].as_str().unwrap().contains("buying power"), "{big}");
     // A preview places nothing.
@@ -447,7 +482,13 @@ async fn the_trading_limit_lets_fifty_requests_a_minute_through() {
         tokio::time::sleep(Duration::from_secs((61 - into_window) as u64)).await;
     }
     for i in 0..50 {
-        let r = http().post(format!("{}/v1/orders/preview", sim.urls.rest)).bearer_auth(&t).json(&body).send().await.unwrap();
+        let r = http()
+            .post(format!("{}/v1/orders/preview", sim.urls.rest))
+            .bearer_auth(&t)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "request {i}");
         assert_eq!(r.headers()["x-ratelimit-limit"], "50");
     }

@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::events::AccountEvent;
 use crate::SharedSim;
@@ -142,7 +142,9 @@ impl Topic for AccountTopic {
             loop {
                 match self.events.try_recv() {
                     Ok(e) => batch.push(e),
-                    Err(TryRecvError::Lagged(_)) => return self.snapshots(self.accounts.iter().cloned().collect(), None),
+                    Err(TryRecvError::Lagged(_)) => {
+                        return self.snapshots(self.accounts.iter().cloned().collect(), None);
+                    }
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
             }

@@ -57,7 +57,9 @@ fn account_json(account: &Account, owner: &User) -> Value {
 }
 
 fn caller<'a>(sim: &'a SharedSim, principal: &Principal) -> Result<&'a User, ApiError> {
-    sim.registry.user(principal.user_id).ok_or_else(|| ApiError::Unauthorized("the token's user no longer exists".into()))
+    sim.registry
+        .user(principal.user_id)
+        .ok_or_else(|| ApiError::Unauthorized("the token's user no longer exists".into()))
 }
 
 pub async fn me(State(sim): State<SharedSim>, principal: Principal) -> Result<Json<Value>, ApiError> {

@@ -210,7 +210,11 @@ impl Book {
         if !open && needs_session {
             return reject(
                 "EXCHANGE_CLOSED",
-                format!("the market is closed; a {} {} order cannot be accepted", terms.tif.as_str(), terms.kind.as_str()),
+                format!(
+                    "the market is closed; a {} {} order cannot be accepted",
+                    terms.tif.as_str(),
+                    terms.kind.as_str()
+                ),
             );
         }
         let ledger = self.ledger(account);
@@ -332,7 +336,10 @@ impl Book {
     fn refusal(o: &Order, action: &str, now: DateTime<Utc>) -> Value {
         let (reason, text) = match &o.replaced_by {
             Some(next) => ("UNKNOWN_ORDER", format!("{} was replaced by {next}; use the newest clOrdId", o.cl_ord_id)),
-            None => ("TOO_LATE_TO_CANCEL", format!("{} is {} and can no longer be {action}", o.cl_ord_id, o.status.as_str())),
+            None => (
+                "TOO_LATE_TO_CANCEL",
+                format!("{} is {} and can no longer be {action}", o.cl_ord_id, o.status.as_str()),
+            ),
         };
         json!({
             "success": false,
@@ -350,7 +357,10 @@ impl Book {
         let idx = self.find(&r.account_id, &r.orig_cl_ord_id)?;
         let old = self.orders[idx].clone();
         if old.symbol != r.symbol {
-            return Err(ApiError::BadRequest(format!("`symbol` does not match order {} ({})", old.cl_ord_id, old.symbol)));
+            return Err(ApiError::BadRequest(format!(
+                "`symbol` does not match order {} ({})",
+                old.cl_ord_id, old.symbol
+            )));
         }
         if !old.status.is_working() {
             return Ok(Self::refusal(&old, "replaced", now));
@@ -363,7 +373,8 @@ impl Book {
         if terms.side != old.terms.side && !old.cum_qty.is_zero() {
             return Err(ApiError::BadRequest("`side` cannot change once the order has fills".into()));
         }
-        if let Err(rej) = self.check(&old.account_id, &old.symbol, &terms, terms.qty - old.cum_qty, market, Some(old.seq))
+        if let Err(rej) =
+            self.check(&old.account_id, &old.symbol, &terms, terms.qty - old.cum_qty, market, Some(old.seq))
         {
             return Ok(json!({
                 "success": false,
@@ -512,7 +523,8 @@ impl Book {
                 touched.insert(self.orders[idx].account_id.clone());
             }
             if tif.is_immediate() && self.orders[idx].status.is_working() {
-                let text = if tif == Tif::Fok { "FOK order could not be filled in full" } else { "IOC remainder canceled" };
+                let text =
+                    if tif == Tif::Fok { "FOK order could not be filled in full" } else { "IOC remainder canceled" };
                 self.finish(idx, OrdStatus::Canceled, text, now);
                 touched.insert(self.orders[idx].account_id.clone());
             }
@@ -532,7 +544,8 @@ impl Book {
             if o.terms.tif != Tif::AtTheClose {
                 continue;
             }
-            if let Some(f) = market.quote(&o.symbol).and_then(|q| matching::closing_fill(&o.terms, o.leaves_qty(), &q)) {
+            if let Some(f) = market.quote(&o.symbol).and_then(|q| matching::closing_fill(&o.terms, o.leaves_qty(), &q))
+            {
                 touched.insert(o.account_id.clone());
                 self.fill(idx, f, market, now);
             }
@@ -567,9 +580,8 @@ impl Book {
 
     /// Keyset paging on the order number: the cursor is the last number served.
     fn page<'a>(rows: impl Iterator<Item = &'a Order>, descending: bool, limit: usize, cursor: u64) -> Page {
-        let mut rows: Vec<&Order> = rows
-            .filter(|o| cursor == 0 || if descending { o.seq < cursor } else { o.seq > cursor })
-            .collect();
+        let mut rows: Vec<&Order> =
+            rows.filter(|o| cursor == 0 || if descending { o.seq < cursor } else { o.seq > cursor }).collect();
         rows.sort_by_key(|o| o.seq);
         if descending {
             rows.reverse();
@@ -688,7 +700,14 @@ mod tests {
         Book::new(&Registry::default(), Utc::now())
     }
 
-    fn ticket(side: Side, kind: OrdType, tif: Tif, n: Decimal, price: Option<Decimal>, stop: Option<Decimal>) -> Ticket {
+    fn ticket(
+        side: Side,
+        kind: OrdType,
+        tif: Tif,
+        n: Decimal,
+        price: Option<Decimal>,
+        stop: Option<Decimal>,
+    ) -> Ticket {
         Ticket {
             account_id: "10001".into(),
             symbol: "AAPL".into(),
@@ -839,7 +858,11 @@ mod tests {
         };
         // Move the limit away so the rest does not fill.
         let r = b
-            .replace(&replace(&first, Changes { price: Some(dec!(99)), qty: Some(dec!(400)), ..Changes::default() }), &m, now)
+            .replace(
+                &replace(&first, Changes { price: Some(dec!(99)), qty: Some(dec!(400)), ..Changes::default() }),
+                &m,
+                now,
+            )
             .unwrap();
         let second = r["clOrdId"].as_str().unwrap().to_string();
         assert_eq!((r["success"].clone(), r["status"].clone()), (json!(true), json!("REPLACED")));
@@ -859,7 +882,12 @@ mod tests {
         // The old id is refused for both replace and cancel.
         let again = b.replace(&replace(&first, Changes::default()), &m, now).unwrap();
         assert_eq!((again["success"].clone(), again["ordRejReason"].clone()), (json!(false), json!("UNKNOWN_ORDER")));
-        let cancel = |id: &str| Cancel { orig_cl_ord_id: id.into(), account_id: "10001".into(), symbol: "AAPL".into(), side: None };
+        let cancel = |id: &str| Cancel {
+            orig_cl_ord_id: id.into(),
+            account_id: "10001".into(),
+            symbol: "AAPL".into(),
+            side: None,
+        };
         assert_eq!(b.cancel(&cancel(&first), &m, now).unwrap()["success"], false);
         // Only the newest row is listed.
         let listed: Vec<Value> = b.active("10001", 50, 0).orders.iter().map(|o| o["clOrdId"].clone()).collect();
@@ -879,7 +907,10 @@ mod tests {
         assert_eq!(status(&b, &second), OrdStatus::Canceled);
         assert_eq!(b.ledger("10001").position_qty("AAPL"), dec!(200));
         let twice = b.cancel(&cancel(&second), &m, now).unwrap();
-        assert_eq!((twice["success"].clone(), twice["ordRejReason"].clone()), (json!(false), json!("TOO_LATE_TO_CANCEL")));
+        assert_eq!(
+            (twice["success"].clone(), twice["ordRejReason"].clone()),
+            (json!(false), json!("TOO_LATE_TO_CANCEL"))
+        );
         // The account of another user does not see it.
         let other = Cancel { account_id: "20001".into(), ..cancel(&second) };
         assert!(matches!(b.cancel(&other, &m, now), Err(ApiError::NotFound(_))));
@@ -964,7 +995,8 @@ mod tests {
         assert!(asc.orders[0]["clOrdId"].as_str() < asc.orders[1]["clOrdId"].as_str());
         assert_eq!(b.history("10001", &HistoryFilter { cursor: asc.next_cursor, ..filter.clone() }).orders.len(), 2);
         assert!(b.history("10001", &HistoryFilter { exclude_today: true, ..filter.clone() }).orders.is_empty());
-        let later = HistoryFilter { from: now + chrono::Duration::seconds(1), to: now + chrono::Duration::hours(1), ..filter };
+        let later =
+            HistoryFilter { from: now + chrono::Duration::seconds(1), to: now + chrono::Duration::hours(1), ..filter };
         assert!(b.history("10001", &later).orders.is_empty());
         assert_eq!(b.legacy("10001", 0).len(), 5);
         assert_eq!(b.legacy("10001", 2)[0]["status"], "WORKING");

@@ -71,7 +71,8 @@ impl Position {
             self.day_basis = (old.abs() * self.day_basis + notional) / total;
         } else {
             let closed = fill.qty.min(old.abs());
-            let per_share = if old.is_sign_positive() { fill.price - self.avg_price } else { self.avg_price - fill.price };
+            let per_share =
+                if old.is_sign_positive() { fill.price - self.avg_price } else { self.avg_price - fill.price };
             realized = closed * per_share;
             if fill.qty > old.abs() {
                 // Crossed through zero: the rest opens a new position at the fill price.

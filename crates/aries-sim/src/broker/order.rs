@@ -172,9 +172,30 @@ mod tests {
     fn v2_order_carries_every_documented_field() {
         let v = order().to_v2();
         let keys = [
-            "clOrdId", "ordId", "accountId", "clientId", "symbol", "side", "type", "timeInForce", "qty",
-            "price", "stopPrice", "ordStatus", "cumQty", "leavesQty", "avgPrice", "currency", "exDestination",
-            "text", "ordRejReason", "securityType", "category", "legs", "createdAt", "updatedAt",
+            "clOrdId",
+            "ordId",
+            "accountId",
+            "clientId",
+            "symbol",
+            "side",
+            "type",
+            "timeInForce",
+            "qty",
+            "price",
+            "stopPrice",
+            "ordStatus",
+            "cumQty",
+            "leavesQty",
+            "avgPrice",
+            "currency",
+            "exDestination",
+            "text",
+            "ordRejReason",
+            "securityType",
+            "category",
+            "legs",
+            "createdAt",
+            "updatedAt",
         ];
         assert_eq!(v.as_object().unwrap().len(), keys.len());
         for k in keys {

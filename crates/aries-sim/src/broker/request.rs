@@ -352,7 +352,10 @@ mod tests {
         let market = with(without(limit(), "price"), "type", json!("MARKET"));
         assert!(place(market.clone()).is_ok());
         assert_eq!(place(with(market.clone(), "price", json!("1"))), Err(Invalid::NotAllowed("price", "MARKET")));
-        assert_eq!(place(with(market.clone(), "stopPrice", json!("1"))), Err(Invalid::NotAllowed("stopPrice", "MARKET")));
+        assert_eq!(
+            place(with(market.clone(), "stopPrice", json!("1"))),
+            Err(Invalid::NotAllowed("stopPrice", "MARKET"))
+        );
         let stop = with(market.clone(), "type", json!("STOP"));
         assert_eq!(place(stop.clone()), Err(Invalid::RequiredFor("stopPrice", "STOP")));
         assert!(place(with(stop.clone(), "stopPrice", json!("200"))).is_ok());
@@ -367,7 +370,8 @@ mod tests {
     fn tif_restrictions() {
         let ioc_stop = json!({"tradingAccountId":"1","symbol":"AAPL","side":"BUY","type":"STOP","qty":"1","stopPrice":"1","timeInForce":"IOC"});
         assert!(matches!(place(ioc_stop), Err(Invalid::TifNotValid("IOC", _))));
-        let ext_market = with(with(without(limit(), "price"), "type", json!("MARKET")), "timeInForce", json!("EXTENDED_HOURS"));
+        let ext_market =
+            with(with(without(limit(), "price"), "type", json!("MARKET")), "timeInForce", json!("EXTENDED_HOURS"));
         assert!(matches!(place(ext_market), Err(Invalid::TifNotValid("EXTENDED_HOURS", _))));
         assert!(place(with(limit(), "timeInForce", json!("FOK"))).is_ok());
     }
@@ -394,8 +398,10 @@ mod tests {
 
     #[test]
     fn cancel_needs_the_original_id_account_and_symbol() {
-        let ok = cancel(json!({"origClOrdId":"X","tradingAccountId":"10001","symbol":"AAPL","side":"BUY"}).as_object().unwrap())
-            .unwrap();
+        let ok = cancel(
+            json!({"origClOrdId":"X","tradingAccountId":"10001","symbol":"AAPL","side":"BUY"}).as_object().unwrap(),
+        )
+        .unwrap();
         assert_eq!(ok.side, Some(Side::Buy));
         assert_eq!(
             cancel(json!({"origClOrdId":"X","tradingAccountId":"10001"}).as_object().unwrap()),
