@@ -18,7 +18,7 @@ use super::order::Order;
 use super::request::{Cancel, Replace, Terms, Ticket};
 use super::types::{OrdStatus, OrdType, Side, Tif};
 use crate::error::ApiError;
-use crate::market::Quote;
+use crate::market::{Quote, calendar};
 use crate::registry::Registry;
 
 /// What the book needs from the market.
@@ -80,7 +80,7 @@ pub struct HistoryFilter {
 
 /// The New York trading date of `now` and the instant it began.
 pub fn trading_day(now: DateTime<Utc>) -> (NaiveDate, DateTime<Utc>) {
-    let date = now.with_timezone(&New_York).date_naive();
+    let date = calendar::ny_date(now);
     let midnight = New_York
         .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
         .earliest()

@@ -1,5 +1,5 @@
 //! How numbers and times look on the wire: trading endpoints carry decimal
-//! strings (aries-api.md §1), user and account objects micro-second stamps.
+//! strings and second-precision UTC times (aries-api.md §1).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
@@ -36,11 +36,6 @@ pub fn avg_price(d: Decimal) -> String {
 /// Trading timestamps: `2026-01-15T14:30:05Z`.
 pub fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// User and account timestamps: `2026-01-13T11:07:05.157503Z`.
-pub fn micros(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 #[cfg(test)]

@@ -30,11 +30,6 @@ pub fn stop_triggers(side: Side, stop: Decimal, quote: &Quote) -> bool {
     if side.is_buy() { quote.last >= stop } else { quote.last <= stop }
 }
 
-/// The displayed size on the side of the book an order would take.
-pub fn displayed(side: Side, quote: &Quote) -> Decimal {
-    Decimal::from(if side.is_buy() { quote.ask_size } else { quote.bid_size })
-}
-
 /// The price an active order trades at now, if it is marketable: the ask
 /// for buys, the bid for sells, and only when that is within the limit.
 pub fn marketable_price(side: Side, limit: Option<Decimal>, quote: &Quote) -> Option<Decimal> {
@@ -107,6 +102,11 @@ pub(crate) mod tests {
             volume: 1_000_000,
             time: Utc::now(),
         }
+    }
+
+    /// The displayed size on the side of the book an order would take.
+    fn displayed(side: Side, quote: &Quote) -> Decimal {
+        Decimal::from(if side.is_buy() { quote.ask_size } else { quote.bid_size })
     }
 
     fn terms(side: Side, kind: OrdType, price: Option<Decimal>, stop: Option<Decimal>) -> Terms {

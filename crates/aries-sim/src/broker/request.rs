@@ -30,6 +30,8 @@ pub enum Invalid {
     AccountMismatch,
     #[error("`legs`: options are not supported by the simulator")]
     Options,
+    #[error("`{0}` must be in whole cents (sub-penny prices only below 1.00)")]
+    SubPenny(&'static str),
     #[error("timeInForce {0} is only valid for {1}")]
     TifNotValid(&'static str, &'static str),
 }
@@ -70,6 +72,11 @@ impl Terms {
             (true, false) => return Err(Invalid::RequiredFor("stopPrice", kind)),
             (false, true) => return Err(Invalid::NotAllowed("stopPrice", kind)),
             _ => {}
+        }
+        for (field, price) in [("price", self.price), ("stopPrice", self.stop_price)] {
+            if price.is_some_and(|p| !tick_ok(p)) {
+                return Err(Invalid::SubPenny(field));
+            }
         }
         let resting = matches!(self.kind, OrdType::Market | OrdType::Limit);
         if self.tif.is_immediate() && !resting {
@@ -195,18 +202,34 @@ fn req_enum<T>(
     opt_enum(o, field, allowed, parse)?.ok_or(Invalid::Missing(field))
 }
 
+/// Plain decimal notation: digits with an optional fraction, nothing else
+/// (no sign, exponent, separators or spaces, which `Decimal` would accept).
+fn is_plain_decimal(s: &str) -> bool {
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(s),
+    }
+}
+
 /// A positive decimal string. An empty string means unset, as in order records (§8.6).
 fn opt_positive(o: &Object, field: &'static str) -> Result<Option<Decimal>, Invalid> {
     let malformed = Invalid::Malformed { field, expected: "a positive decimal string such as \"10\" or \"175.50\"" };
     match opt_string(o, field) {
         Ok(None) => Ok(None),
         Ok(Some(s)) if s.is_empty() => Ok(None),
-        Ok(Some(s)) => match Decimal::from_str(s.trim()) {
-            Ok(d) if d > Decimal::ZERO && s.trim() == s => Ok(Some(d)),
+        Ok(Some(s)) if is_plain_decimal(&s) => match Decimal::from_str(&s) {
+            Ok(d) if d > Decimal::ZERO => Ok(Some(d)),
             _ => Err(malformed),
         },
-        Err(_) => Err(malformed),
+        _ => Err(malformed),
     }
+}
+
+/// Prices from $1 up trade in whole cents, cheaper ones in hundredths of a cent (Reg NMS Rule 612).
+fn tick_ok(price: Decimal) -> bool {
+    let places = if price >= Decimal::ONE { 2 } else { 4 };
+    price.normalize().scale() <= places
 }
 
 /// `tradingAccountId` or `accountId`; both present must agree (§13).
@@ -315,6 +338,9 @@ mod tests {
         assert_eq!(t.terms.qty, dec!(10));
         assert_eq!(t.terms.price, Some(dec!(189.00)));
         assert_eq!(t.terms.stop_price, None);
+        assert_eq!(place(with(limit(), "price", json!("0.1234"))).unwrap().terms.price, Some(dec!(0.1234)));
+        assert_eq!(place(with(limit(), "qty", json!("0.5"))).unwrap().terms.qty, dec!(0.5));
+        assert!(place(with(limit(), "price", json!("189.100"))).is_ok(), "trailing zeros are whole cents");
         // `accountId` alone, or both agreeing, works too.
         assert!(place(with(without(limit(), "tradingAccountId"), "accountId", json!("10001"))).is_ok());
         assert!(place(with(limit(), "accountId", json!("10001"))).is_ok());
@@ -333,6 +359,11 @@ mod tests {
             (with(limit(), "qty", json!("-5")), "`qty` must be a positive decimal string"),
             (with(limit(), "qty", json!(10)), "`qty` must be a positive decimal string"),
             (with(limit(), "qty", json!("ten")), "`qty` must be a positive decimal string"),
+            (with(limit(), "qty", json!("1e3")), "`qty` must be a positive decimal string"),
+            (with(limit(), "qty", json!("1_000")), "`qty` must be a positive decimal string"),
+            (with(limit(), "qty", json!(" 10")), "`qty` must be a positive decimal string"),
+            (with(limit(), "qty", json!("10.")), "`qty` must be a positive decimal string"),
+            (with(limit(), "price", json!("189.001")), "`price` must be in whole cents"),
             (without(limit(), "qty"), "`qty` is required"),
             (with(limit(), "symbol", json!("")), "`symbol` must be 1–21 characters long"),
             (with(limit(), "symbol", json!("A".repeat(22))), "`symbol` must be 1–21 characters long"),
