@@ -193,11 +193,9 @@ impl TokenStore {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
-            match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "access token has expired",
-                _ => "access token is invalid",
-            }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => "access token has expired",
+            _ => "access token is invalid",
         })?;
         let claims = data.claims;
         // jsonwebtoken compares `exp` with a strict `<`; a token is dead at `exp` itself.
