@@ -182,8 +182,7 @@ fn check_url(field: &'static str, url: &Url, secure: &'static str, plain: &'stat
     }
     // Credentials would end up in logs; a query or fragment would be silently
     // dropped or duplicated when paths are joined.
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some()
-    {
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
         return Err(ConfigError::UnexpectedUrlParts { field, secure });
     }
     Ok(())

@@ -17,9 +17,16 @@ pub const MAX_CALLBACK_LEN: usize = 4096;
 /// A well-formed authorization response. The state is not checked here; see
 /// [`crate::oauth::PendingLogins::complete`].
 pub enum Callback {
-    Code { code: Secret, state: Secret },
+    Code {
+        code: Secret,
+        state: Secret,
+    },
     /// `error=access_denied` when the user clicked Deny, or another RFC 6749 error.
-    Denied { error: String, description: Option<String>, state: Secret },
+    Denied {
+        error: String,
+        description: Option<String>,
+        state: Secret,
+    },
 }
 
 impl fmt::Debug for Callback {

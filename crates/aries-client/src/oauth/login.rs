@@ -87,9 +87,7 @@ impl fmt::Debug for LoginAttempt {
 /// Why a callback could not complete a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginError {
-    #[error(
-        "No sign-in is in progress (it was cancelled, replaced or already completed). Start the sign-in again."
-    )]
+    #[error("No sign-in is in progress (it was cancelled, replaced or already completed). Start the sign-in again.")]
     NoPendingLogin,
     #[error("The sign-in took longer than 10 minutes and has expired. Start it again.")]
     Expired,
@@ -247,10 +245,7 @@ mod tests {
         let forged = parse_callback("dev.ariesdesk:/oauth/callback?code=c&state=forged", &redirect()).unwrap();
         assert!(matches!(pending.complete(forged), Err(Error::Login(LoginError::StateMismatch))));
         // The genuine callback arriving afterwards finds nothing to complete.
-        assert!(matches!(
-            pending.complete(callback_for(&url, "c")),
-            Err(Error::Login(LoginError::NoPendingLogin))
-        ));
+        assert!(matches!(pending.complete(callback_for(&url, "c")), Err(Error::Login(LoginError::NoPendingLogin))));
     }
 
     #[test]
@@ -280,11 +275,9 @@ mod tests {
         let pending = PendingLogins::default();
         let url = pending.begin(&endpoints(), redirect());
         let state = &query(&url)["state"];
-        let denied = parse_callback(
-            &format!("dev.ariesdesk:/oauth/callback?error=access_denied&state={state}"),
-            &redirect(),
-        )
-        .unwrap();
+        let denied =
+            parse_callback(&format!("dev.ariesdesk:/oauth/callback?error=access_denied&state={state}"), &redirect())
+                .unwrap();
         let err = pending.complete(denied).unwrap_err();
         assert_eq!(err.code(), "auth.denied");
 

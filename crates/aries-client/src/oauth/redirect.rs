@@ -197,11 +197,11 @@ mod tests {
     #[test]
     fn refuses_everything_else() {
         for bad in [
-            "ariesdesk:/oauth/callback",           // not reverse-domain
-            "dev.ariesdesk://oauth/callback",      // authority on a private scheme
-            "dev.ariesdesk:oauth/callback",        // relative path
-            "dev.ariesdesk:/oauth/callback?x=1",   // query
-            "dev.ariesdesk:/oauth/callback#f",     // fragment
+            "ariesdesk:/oauth/callback",            // not reverse-domain
+            "dev.ariesdesk://oauth/callback",       // authority on a private scheme
+            "dev.ariesdesk:oauth/callback",         // relative path
+            "dev.ariesdesk:/oauth/callback?x=1",    // query
+            "dev.ariesdesk:/oauth/callback#f",      // fragment
             "http://localhost:8080/oauth/callback", // name, not IP
             "http://10.0.0.1/oauth/callback",
             "https://127.0.0.1/oauth/callback",
