@@ -6,6 +6,7 @@
 //! with it is handed out, so the vault never holds a spent token.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
@@ -21,6 +22,13 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(120);
 pub trait TokenPersistence: Send + Sync {
     /// Stores `refresh_token` durably in place of the previous one.
     fn save_refresh_token(&self, refresh_token: &Secret) -> impl Future<Output = Result<(), PersistenceError>> + Send;
+}
+
+/// The shell shares its vault between the token manager and the rest of the app.
+impl<T: TokenPersistence> TokenPersistence for Arc<T> {
+    fn save_refresh_token(&self, refresh_token: &Secret) -> impl Future<Output = Result<(), PersistenceError>> + Send {
+        (**self).save_refresh_token(refresh_token)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
