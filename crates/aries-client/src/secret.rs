@@ -30,12 +30,6 @@ impl Secret {
     }
 }
 
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret::new(value)
-    }
-}
-
 /// Read straight into a `Secret`, so a token from the network never sits in a
 /// plain `String` field.
 impl<'de> Deserialize<'de> for Secret {

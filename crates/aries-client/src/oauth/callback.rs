@@ -354,7 +354,7 @@ mod tests {
     fn refuses_oversized_input_before_parsing() {
         let long = format!("dev.ariesdesk:/oauth/callback?state=s&code={}", "a".repeat(MAX_CALLBACK_LEN));
         assert_eq!(parse_callback(&long, &deep()).unwrap_err(), CallbackError::TooLong);
-        let at_limit = format!("dev.ariesdesk:/oauth/callback?state=s&code=");
+        let at_limit = "dev.ariesdesk:/oauth/callback?state=s&code=";
         let fill = "a".repeat(MAX_CALLBACK_LEN - at_limit.len());
         assert!(parse_callback(&format!("{at_limit}{fill}"), &deep()).is_ok());
     }
