@@ -38,7 +38,6 @@ pub struct PersistenceError(pub String);
 pub struct TokenManager<P> {
     endpoint: TokenEndpoint,
     persistence: P,
-    margin: Duration,
     session: Mutex<Session>,
 }
 
@@ -73,8 +72,8 @@ impl Access {
 
     /// At most half the lifetime counts as margin: a server issuing tokens
     /// shorter than twice the margin would otherwise cause a refresh per call.
-    fn fresh(&self, margin: Duration) -> bool {
-        self.remaining() > margin.min(self.lifetime / 2)
+    fn fresh(&self) -> bool {
+        self.remaining() > REFRESH_MARGIN.min(self.lifetime / 2)
     }
 
     fn valid(&self) -> bool {
@@ -104,16 +103,10 @@ impl<P: TokenPersistence> TokenManager<P> {
     }
 
     fn with_tokens(endpoint: TokenEndpoint, tokens: Tokens, persistence: P) -> Self {
-        TokenManager { endpoint, persistence, margin: REFRESH_MARGIN, session: Mutex::new(Session::Active(tokens)) }
+        TokenManager { endpoint, persistence, session: Mutex::new(Session::Active(tokens)) }
     }
 
-    /// Replaces [`REFRESH_MARGIN`].
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
-        self
-    }
-
-    /// A valid access token, refreshed first if less than the margin remains.
+    /// A valid access token, refreshed first if less than [`REFRESH_MARGIN`] remains.
     /// Concurrent callers share one refresh: the lock is held across it.
     pub async fn access_token(&self) -> Result<Secret> {
         let mut session = self.session.lock().await;
@@ -121,7 +114,7 @@ impl<P: TokenPersistence> TokenManager<P> {
             return Err(Error::SessionExpired);
         };
         self.save_if_needed(tokens).await?;
-        if let Some(access) = tokens.access.as_ref().filter(|a| a.fresh(self.margin)) {
+        if let Some(access) = tokens.access.as_ref().filter(|a| a.fresh()) {
             return Ok(access.token.clone());
         }
         let Some(refresh) = tokens.refresh.clone() else {

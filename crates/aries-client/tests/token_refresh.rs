@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aries_client::oauth::TokenEndpoint;
+use aries_client::oauth::{TokenEndpoint, TokenGrant};
 use aries_client::{Error, PersistenceError, Secret, TokenManager, TokenPersistence};
 use aries_sim::SimConfig;
 use common::*;
@@ -223,4 +223,25 @@ async fn without_rotation_the_refresh_token_is_kept_and_saved_once() {
         assert!(sim.sim.tokens.validate(token.expose()).is_ok());
     }
     assert_eq!(vault.saved().len(), 1, "no new refresh token, nothing new to save");
+}
+
+#[tokio::test]
+async fn without_a_refresh_token_the_session_ends_when_the_access_token_expires() {
+    let sim = start_with_access_ttl(Duration::from_secs(2)).await;
+    let endpoints = endpoints_for(&sim);
+    let issued = sim.sim.tokens.issue(1, "aries-desk", &aries_sim::scope::ScopeSet::default());
+    let grant = TokenGrant {
+        access_token: Secret::new(issued.access_token.clone()),
+        expires_in: Duration::from_secs(issued.expires_in),
+        refresh_token: None,
+        refresh_token_expires_in: None,
+        scopes: Vec::new(),
+        redirect_uri: endpoints.redirect_uri.clone(),
+    };
+    let vault = Arc::new(RecordingVault::default());
+    let manager = TokenManager::signed_in(TokenEndpoint::new(&endpoints).unwrap(), grant, vault.clone());
+    assert_eq!(manager.access_token().await.unwrap().expose(), issued.access_token, "used until it expires");
+    sleep(Duration::from_millis(2500)).await;
+    assert!(matches!(manager.access_token().await, Err(Error::SessionExpired)));
+    assert!(vault.saved().is_empty(), "there was nothing to save");
 }
