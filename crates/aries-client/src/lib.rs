@@ -1,3 +1,14 @@
-//! The Aries API client. Empty until the client issue lands: it will hold OAuth
-//! (PKCE), the token manager, REST, WebSockets and rate limiting, with no GUI
-//! dependency so it builds and tests quickly.
+//! The Aries API client, with no GUI dependency: endpoints configuration,
+//! OAuth (PKCE) sign-in, the token manager and the errors the UI sees. REST,
+//! orders and streams build on these.
+
+pub mod endpoints;
+pub mod error;
+pub mod oauth;
+pub mod secret;
+pub mod tokens;
+
+pub use endpoints::Endpoints;
+pub use error::{Error, ErrorView, Result};
+pub use secret::Secret;
+pub use tokens::{PersistenceError, TokenManager, TokenPersistence};
