@@ -6,6 +6,7 @@ pub mod endpoints;
 pub mod error;
 pub mod oauth;
 pub mod secret;
+pub mod stream;
 pub mod tokens;
 
 pub use endpoints::Endpoints;

@@ -156,6 +156,17 @@ impl<P: TokenPersistence> TokenManager<P> {
         }
     }
 
+    /// The server refused `token` (revoked, or expired early): forget it so the
+    /// next [`access_token`](Self::access_token) refreshes instead of handing it
+    /// out again. A token already replaced by a refresh is left alone.
+    pub async fn invalidate(&self, token: &Secret) {
+        if let Session::Active(tokens) = &mut *self.session.lock().await {
+            if tokens.access.as_ref().is_some_and(|a| a.token.matches(token.expose())) {
+                tokens.access = None;
+            }
+        }
+    }
+
     /// Hands an unsaved refresh token to the hook. On failure the token stays
     /// unsaved and no access token is handed out; the next call tries again.
     async fn save_if_needed(&self, tokens: &mut Tokens) -> Result<()> {
