@@ -135,7 +135,9 @@ enum Outcome {
     Stopped,
     SignedOut,
     /// Try again; `live_for` is how long it was live, if it got that far.
-    Lost { live_for: Option<Duration> },
+    Lost {
+        live_for: Option<Duration>,
+    },
 }
 
 /// What a frame told the connection.
