@@ -177,7 +177,8 @@ pub struct AccountStream {
 }
 
 impl AccountStream {
-    /// Connects to `url` (the account WebSocket) in the background.
+    /// Connects to `url` (the account WebSocket) in the background. Spawns a
+    /// task, so it must be called within a tokio runtime.
     pub fn connect<S: TokenSource>(url: Url, tokens: S, config: StreamConfig) -> Self {
         let events = broadcast::Sender::new(EVENT_BUFFER);
         let topic = AccountTopic { accounts: BTreeSet::new(), events: events.clone() };

@@ -312,7 +312,7 @@ impl<T: Topic, S: TokenSource> Task<T, S> {
             }
         }
         *refusals = 0;
-        drop(token);
+        drop(token); // wiped now: a re-auth fetches its own
         tracing::info!(stream = T::NAME, "live");
         self.state.send_replace(ConnectionState::Live);
         self.live(ws).await

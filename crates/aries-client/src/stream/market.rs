@@ -27,7 +27,8 @@ pub struct MarketStream {
 
 impl MarketStream {
     /// Connects to `url` (the market WebSocket, e.g. [`Endpoints::market_ws`](crate::Endpoints))
-    /// in the background, authenticating with tokens from `tokens`.
+    /// in the background, authenticating with tokens from `tokens`. Spawns a
+    /// task, so it must be called within a tokio runtime.
     pub fn connect<S: TokenSource>(url: Url, tokens: S, config: StreamConfig) -> Self {
         let book = Arc::new(QuoteBook::default());
         let topic = MarketTopic { book: book.clone(), symbols: BTreeSet::new(), changed: false };
