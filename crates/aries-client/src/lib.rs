@@ -3,3 +3,4 @@
 //! dependency so it builds and tests quickly.
 
 pub mod models;
+pub mod order;

@@ -48,6 +48,14 @@ macro_rules! open_enum {
             pub fn is_known(&self) -> bool {
                 !matches!(self, $name::Other(_))
             }
+
+            /// The canonical wire name of a known value; `None` for `Other`.
+            pub fn known_name(&self) -> Option<&'static str> {
+                match self {
+                    $( $name::$variant => Some($wire), )+
+                    $name::Other(_) => None,
+                }
+            }
         }
 
         impl fmt::Display for $name {
