@@ -1,7 +1,18 @@
-//! The Aries API client. Empty until the client issue lands: it will hold OAuth
-//! (PKCE), the token manager, REST, WebSockets and rate limiting, with no GUI
-//! dependency so it builds and tests quickly.
+//! The Aries API client, with no GUI dependency: endpoints configuration,
+//! OAuth (PKCE) sign-in, the token manager, the errors the UI sees, response
+//! models, validated order requests and the client-side rate limiter. REST and
+//! streams build on these.
 
+pub mod endpoints;
+pub mod error;
 pub mod models;
+pub mod oauth;
 pub mod order;
 pub mod ratelimit;
+pub mod secret;
+pub mod tokens;
+
+pub use endpoints::Endpoints;
+pub use error::{Error, ErrorView, Result};
+pub use secret::Secret;
+pub use tokens::{PersistenceError, TokenManager, TokenPersistence};

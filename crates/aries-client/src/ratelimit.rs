@@ -24,8 +24,9 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::{HeaderMap, StatusCode};
 use rand::Rng;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use tokio::sync::Notify;
 use tokio::time::{Instant, sleep_until};
 
@@ -306,7 +307,7 @@ mod tests {
     }
 
     fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
-        pairs.iter().map(|(k, v)| (http::HeaderName::from_static(k), v.parse().unwrap())).collect()
+        pairs.iter().map(|(k, v)| (reqwest::header::HeaderName::from_static(k), v.parse().unwrap())).collect()
     }
 
     fn budget(remaining: u64, reset_in: Duration) -> HeaderMap {
