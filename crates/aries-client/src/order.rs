@@ -51,11 +51,13 @@ pub enum OrderError {
     ClientId,
     #[error("the order id must be 1–{MAX_CL_ORD_ID} characters")]
     ClOrdId,
-    #[error("the replacement changes nothing")]
+    #[error("the replacement changes nothing: change the price, quantity, type or time in force")]
     NothingToChange,
+    #[error("the order is {0} and can no longer be changed or canceled")]
+    NotWorking(String),
     #[error("the server did not accept the order: {0}")]
     NotAccepted(String),
-    #[error("the server answered for order {got}, not {expected}")]
+    #[error("the server answered for order {got}, not {expected}: reload the order and try again")]
     OtherOrder { expected: String, got: String },
 }
 
@@ -437,8 +439,11 @@ impl WorkingOrder {
     }
 
     /// An order from a v2 list or an `account.order` event (after a restart,
-    /// or once the stream shows a replacement).
+    /// or once the stream shows a replacement). Only a working order qualifies.
     pub fn from_order(order: &Order) -> Result<WorkingOrder, OrderError> {
+        if let Some(status) = order.ord_status.as_ref().filter(|s| !s.is_working()) {
+            return Err(OrderError::NotWorking(status.to_string()));
+        }
         let cl_ord_id = bounded(&order.cl_ord_id, MAX_CL_ORD_ID, OrderError::ClOrdId)?;
         let account_id = order.account_id.as_deref().ok_or(OrderError::Missing("the account"))?;
         let account_id = bounded(account_id, MAX_ACCOUNT_ID, OrderError::AccountId)?;
@@ -889,5 +894,7 @@ mod tests {
         assert_eq!(body(&w.cancel())[ACCOUNT_KEY], "TEST-ACCOUNT-001");
         o.side = None;
         assert_eq!(WorkingOrder::from_order(&o).unwrap_err(), OrderError::Missing("the side"));
+        o.ord_status = Some(OrderStatus::Filled);
+        assert_eq!(WorkingOrder::from_order(&o).unwrap_err(), OrderError::NotWorking("FILLED".into()));
     }
 }

@@ -242,7 +242,8 @@ pub struct Permit<'a> {
 impl Permit<'_> {
     /// Reports the response (its status and `X-RateLimit-*` headers). After a
     /// 429 returns how long to wait before retrying; the category stays closed
-    /// that long for every caller.
+    /// that long for every caller, so a retry through [`RateLimiter::acquire`]
+    /// waits by itself.
     pub fn finish(self, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
         self.finish_at(status, headers, SystemTime::now())
     }
