@@ -7,7 +7,8 @@ mod stream_support;
 
 use std::time::Duration;
 
-use aries_client::stream::{AccountEvent, AccountStream, ConnectionState, Order, OrderStatus};
+use aries_client::models::{Order, OrderStatus, OrderType};
+use aries_client::stream::{AccountEvent, AccountStream, ConnectionState};
 use aries_sim::FaultConfig;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -41,7 +42,7 @@ async fn statuses_until(events: &mut broadcast::Receiver<AccountEvent>, id: &str
         else {
             unreachable!()
         };
-        let done = order.ord_status == Some(last);
+        let done = order.ord_status.as_ref() == Some(&last);
         seen.push(order);
         if done {
             return seen;
@@ -50,7 +51,7 @@ async fn statuses_until(events: &mut broadcast::Receiver<AccountEvent>, id: &str
 }
 
 fn statuses(orders: &[Order]) -> Vec<OrderStatus> {
-    orders.iter().filter_map(|o| o.ord_status).collect()
+    orders.iter().filter_map(|o| o.ord_status.clone()).collect()
 }
 
 struct Rest {
@@ -116,7 +117,7 @@ async fn each_order_type_s_life_is_seen_on_the_account_stream() {
     let filled = life.last().unwrap();
     assert_eq!((filled.qty, filled.cum_qty, filled.leaves_qty), (Decimal::from(10), Decimal::from(10), Decimal::ZERO));
     assert!(filled.avg_price > Decimal::ZERO);
-    assert_eq!(filled.order_type.as_deref(), Some("MARKET"));
+    assert_eq!(filled.order_type, Some(OrderType::Market));
     let position = next_where(&mut events, "the AAPL position", |e| matches!(e, AccountEvent::Position(_))).await;
     let AccountEvent::Position(position) = position else { unreachable!() };
     assert_eq!((position.symbol.as_str(), position.quantity), ("AAPL", Decimal::from(10)));

@@ -2,15 +2,13 @@
 //! snapshot of orders, positions and balance on every (re)subscribe, then
 //! `account.order`/`account.position`/`account.balance` updates, all typed.
 //!
-//! The order, position and balance structs here are the minimum a blotter
-//! and a positions view need, read tolerantly (unknown fields ignored, empty
-//! strings as unset); they are to be unified with the REST models.
+//! The payloads are the REST models (`account.order` carries the v2 order,
+//! "aligned with WebSocket updates"; positions and balances have the REST shapes).
 
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 use url::Url;
@@ -18,6 +16,8 @@ use url::Url;
 use super::connection::{Connection, ConnectionState, StreamConfig, Topic};
 use super::token_source::TokenSource;
 use super::wire::{self, Ids};
+use crate::models::wire as fields;
+use crate::models::{Balances, Order, Position};
 
 /// Events a slow consumer may fall behind by before it misses some
 /// (`RecvError::Lagged`; it should then reload from REST or the next snapshot).
@@ -32,142 +32,22 @@ pub enum AccountEvent {
     /// An order changed; merge by `cl_ord_id`.
     Order(Order),
     Position(Position),
-    Balance(Balance),
+    Balance(Balances),
 }
 
+/// The `account` snapshot: today's orders (working and terminal), open
+/// positions and the balances.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSnapshot {
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "fields::string")]
     pub account_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "fields::list")]
     pub orders: Vec<Order>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "fields::list")]
     pub positions: Vec<Position>,
     #[serde(default)]
-    pub balance: Option<Balance>,
-}
-
-/// The order statuses of §8.7.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum OrderStatus {
-    PendingNew,
-    New,
-    PartiallyFilled,
-    Filled,
-    Canceled,
-    Rejected,
-    Expired,
-    Replaced,
-    Working,
-    Superseded,
-    /// A status this client does not know yet.
-    #[serde(other)]
-    Unknown,
-}
-
-/// The v2 domain order (§8.6), as `account.order` carries it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Order {
-    pub cl_ord_id: String,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub ord_id: Option<String>,
-    #[serde(deserialize_with = "id")]
-    pub account_id: String,
-    pub symbol: String,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub side: Option<String>,
-    #[serde(default, rename = "type", deserialize_with = "opt_string")]
-    pub order_type: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub time_in_force: Option<String>,
-    pub qty: Decimal,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub price: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub stop_price: Option<Decimal>,
-    #[serde(default)]
-    pub ord_status: Option<OrderStatus>,
-    pub cum_qty: Decimal,
-    pub leaves_qty: Decimal,
-    pub avg_price: Decimal,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub text: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub ord_rej_reason: Option<String>,
-    /// RFC 3339, as sent.
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// A position (§7).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Position {
-    #[serde(default, deserialize_with = "opt_id")]
-    pub account_id: Option<String>,
-    pub symbol: String,
-    pub quantity: Decimal,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub average_price: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub market_value: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub unrealized_pl: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub realized_pl: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub daily_pl: Option<Decimal>,
-}
-
-/// The balances of an account (§6).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Balance {
-    #[serde(default, deserialize_with = "opt_id")]
-    pub account_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub total_equity: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub net_buying_power: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub stock_buying_power: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub day_trade_buying_power: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub realized_pl: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_decimal")]
-    pub unrealized_pl: Option<Decimal>,
-    #[serde(default)]
-    pub pending_orders_count: Option<u32>,
-}
-
-/// An empty string means unset (§8.6).
-fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
-}
-
-fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => <Decimal as Deserialize>::deserialize(v).map(Some).map_err(serde::de::Error::custom),
-    }
-}
-
-/// Account ids are strings, but some payloads send the numeric `id`.
-fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(serde::de::Error::custom("an account id must be a string or a number")),
-    }
-}
-
-fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Some(id(d)?).filter(|s| !s.is_empty()))
+    pub balance: Option<Balances>,
 }
 
 /// A live account-updates connection. Dropping it closes the socket.
@@ -287,24 +167,6 @@ mod tests {
     }
 
     #[test]
-    fn the_v2_order_reads_decimals_and_empty_strings_as_unset() {
-        let o: Order = serde_json::from_value(order_json()).unwrap();
-        assert_eq!(o.qty, dec!(100));
-        assert_eq!(o.price, Some(dec!(175.50)));
-        assert_eq!(o.stop_price, None);
-        assert_eq!(o.avg_price, dec!(175.4975));
-        assert_eq!(o.ord_status, Some(OrderStatus::PartiallyFilled));
-        assert_eq!((o.text, o.ord_rej_reason), (None, None));
-
-        let mut odd = order_json();
-        odd["ordStatus"] = json!("PENDING_REPLACE");
-        odd["accountId"] = json!(10001);
-        let o: Order = serde_json::from_value(odd).unwrap();
-        assert_eq!(o.ord_status, Some(OrderStatus::Unknown));
-        assert_eq!(o.account_id, "10001");
-    }
-
-    #[test]
     fn events_come_out_typed_and_unreadable_ones_are_skipped() {
         let events = broadcast::Sender::new(8);
         let mut rx = events.subscribe();
@@ -312,6 +174,7 @@ mod tests {
         let now = Instant::now();
         t.event("update", Some("account.order"), Some(order_json()), now);
         t.event("update", Some("account.order"), Some(json!({"clOrdId": "x"})), now);
+        t.event("update", Some("account.balance"), Some(json!({"totalEquity": "12.50"})), now);
         t.event(
             "update",
             Some("account.position"),
@@ -325,7 +188,10 @@ mod tests {
             Some(json!({"accountId": "10001", "orders": [order_json()], "positions": [], "balance": {"totalEquity": "100000.00", "pendingOrdersCount": 1}})),
             now,
         );
-        assert!(matches!(rx.try_recv().unwrap(), AccountEvent::Order(o) if o.cl_ord_id == "c-1"));
+        assert!(
+            matches!(rx.try_recv().unwrap(), AccountEvent::Order(o) if o.cl_ord_id == "c-1" && o.cum_qty == dec!(40))
+        );
+        assert!(matches!(rx.try_recv().unwrap(), AccountEvent::Balance(b) if b.total_equity == Some(dec!(12.50))));
         assert!(matches!(rx.try_recv().unwrap(), AccountEvent::Position(p) if p.quantity == dec!(10)));
         let AccountEvent::Snapshot(s) = rx.try_recv().unwrap() else { panic!("a snapshot") };
         assert_eq!((s.orders.len(), s.balance.unwrap().total_equity), (1, Some(dec!(100000))));

@@ -6,7 +6,8 @@
 //! - [`MarketStream`]: a [`QuoteBook`] of the latest quote per symbol, and a
 //!   `watch` of its version that wakes once per received frame, so the shell
 //!   coalesces however many ticks arrived into one read.
-//! - [`AccountStream`]: typed [`AccountEvent`]s on a `broadcast` channel.
+//! - [`AccountStream`]: [`AccountEvent`]s carrying the REST models on a
+//!   `broadcast` channel.
 //! - both: the [`ConnectionState`] on a `watch`.
 
 mod account;
@@ -17,7 +18,7 @@ mod quote_book;
 mod token_source;
 mod wire;
 
-pub use account::{AccountEvent, AccountSnapshot, AccountStream, Balance, Order, OrderStatus, Position};
+pub use account::{AccountEvent, AccountSnapshot, AccountStream};
 pub use connection::{ConnectionState, StreamConfig};
 pub use market::MarketStream;
 pub use quote_book::{Quote, QuoteBook, QuoteFields, Source};
