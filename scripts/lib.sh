@@ -1,0 +1,61 @@
+# Shared by sandbox.sh and test.sh: install only what this machine lacks.
+# shellcheck shell=bash
+
+# Build and run the app: WebKitGTK webview, GTK window, tray library, SVG icons,
+# HTTP stack of the webview, and the C toolchain + pkg-config the -sys crates use.
+APP_PACKAGES=(
+  build-essential pkg-config
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+)
+# Drive the app in tests: virtual X server (+ xauth for xvfb-run), a D-Bus
+# session, WebKit's WebDriver, xwininfo to read the native window title, and
+# one font so text renders in screenshots.
+TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core)
+
+TAURI_DRIVER_VERSION=2.1.0
+
+log() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Rust and Node.js are not taken from apt: Debian 12 ships Node 18 and an old
+# Rust, both too old here. Say so instead of half-installing something.
+require_toolchains() {
+  command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
+  command -v npm >/dev/null || { echo "node/npm not found: install Node.js >= 20.19" >&2; exit 1; }
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)?0:1)' \
+    || { echo "Node.js $(node -v) is too old for Vite 7: need >= 20.19 or >= 22.12" >&2; exit 1; }
+}
+
+ensure_apt() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "apt-get install ${missing[*]}"
+  # Another apt run may hold the lock (unattended upgrades): wait for it.
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# npm ci from the committed lockfile, skipped when node_modules already matches it.
+ensure_node_modules() {
+  local stamp=node_modules/.lock-sha256 want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "npm ci"
+    npm ci --no-fund --no-audit
+    echo "$want" >"$stamp"
+  fi
+}
+
+ensure_tauri_driver() {
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  if ! command -v tauri-driver >/dev/null; then
+    log "cargo install tauri-driver@$TAURI_DRIVER_VERSION"
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+  fi
+}
