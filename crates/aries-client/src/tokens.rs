@@ -156,6 +156,17 @@ impl<P: TokenPersistence> TokenManager<P> {
         }
     }
 
+    /// The server refused `rejected` (HTTP 401) although our clock still calls
+    /// it valid: forget it, so the next [`access_token`](Self::access_token)
+    /// refreshes. If another caller already replaced it, nothing changes.
+    pub async fn reject(&self, rejected: &Secret) {
+        if let Session::Active(tokens) = &mut *self.session.lock().await {
+            if tokens.access.as_ref().is_some_and(|a| a.token.matches(rejected.expose())) {
+                tokens.access = None;
+            }
+        }
+    }
+
     /// Hands an unsaved refresh token to the hook. On failure the token stays
     /// unsaved and no access token is handed out; the next call tries again.
     async fn save_if_needed(&self, tokens: &mut Tokens) -> Result<()> {
