@@ -2,7 +2,7 @@
 //! them ever sent twice (see the module comment of `rest`), and
 //! reconciliation by `clientId` when the answer to one was lost.
 
-use chrono::{NaiveTime, Utc};
+use chrono::{NaiveTime, TimeDelta, Utc};
 use rand::Rng;
 
 use super::{AccessTokens, AriesClient, Failure, HistoryQuery, Kind};
@@ -98,8 +98,12 @@ impl<T: AccessTokens> AriesClient<T> {
         if let Some(order) = self.active_orders(account).await?.into_iter().find(mine) {
             return Ok(Some(order));
         }
-        let today = Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc();
-        Ok(self.order_history(account, &HistoryQuery::since(today)).await?.into_iter().find(mine))
+        let now = Utc::now();
+        let today = now.date_naive().and_time(NaiveTime::MIN).and_utc();
+        // The server's default `to` is now truncated to the minute, which would
+        // miss an order sent seconds ago; a minute ahead also absorbs clock skew.
+        let query = HistoryQuery { to: Some(now + TimeDelta::minutes(1)), ..HistoryQuery::since(today) };
+        Ok(self.order_history(account, &query).await?.into_iter().find(mine))
     }
 }
 
