@@ -7,9 +7,7 @@ mod sandbox;
 use tauri::Manager;
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     tauri::Builder::default()
         .setup(|app| {
             // The simulator's tasks must live on Tauri's Tokio runtime, so it

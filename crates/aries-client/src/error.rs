@@ -8,7 +8,9 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 use crate::endpoints::ConfigError;
+use crate::models::DecodeError;
 use crate::oauth::LoginError;
+use crate::order::OrderError;
 use crate::tokens::PersistenceError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -46,6 +48,21 @@ pub enum Error {
     #[error("The order was rejected: {reason}")]
     OrderRejected { reason: String },
 
+    /// HTTP 403: the sign-in did not grant the scope this call needs.
+    #[error("{}", denied_message(.scope.as_deref()))]
+    Denied { scope: Option<String> },
+
+    /// Any other 4xx: the server refused this request as sent; `message` is the server's, bounded.
+    #[error("Aries refused the request (HTTP {status}): {message}")]
+    Refused { status: u16, message: String },
+
+    /// An order, replace or cancel that is invalid as built, or an answer that breaks the clOrdId chain.
+    #[error(transparent)]
+    Order(#[from] OrderError),
+
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+
     #[error("{0}")]
     Validation(String),
 
@@ -74,6 +91,15 @@ impl Error {
             Error::Server { .. } => "server",
             Error::UnexpectedResponse(_) => "protocol",
             Error::OrderRejected { .. } => "order.rejected",
+            Error::Denied { .. } => "auth.denied",
+            Error::Refused { status: 404, .. } => "not_found",
+            Error::Refused { .. } => "validation",
+            Error::Order(OrderError::NotAccepted(_)) => "order.rejected",
+            Error::Order(OrderError::OtherOrder { .. }) => "protocol",
+            Error::Order(_) => "validation",
+            // UDF endpoints report refused parameters in-band, with HTTP 200.
+            Error::Decode(DecodeError::InBand(_)) => "validation",
+            Error::Decode(_) => "protocol",
             Error::Validation(_) => "validation",
             Error::Vault(_) => "vault.unavailable",
             Error::Config(_) => "config",
@@ -90,6 +116,10 @@ impl Error {
             | Error::Login(_)
             | Error::UnexpectedResponse(_)
             | Error::OrderRejected { .. }
+            | Error::Denied { .. }
+            | Error::Refused { .. }
+            | Error::Order(_)
+            | Error::Decode(_)
             | Error::Validation(_)
             | Error::Config(_) => false,
         }
@@ -148,6 +178,17 @@ fn oauth_message(error: &str, description: Option<&str>) -> String {
     }
 }
 
+fn denied_message(scope: Option<&str>) -> String {
+    match scope {
+        Some(scope) => format!(
+            "Aries Desk was not given the `{}` permission this needs. Sign in again and allow it.",
+            printable(scope, 60)
+        ),
+        None => "Aries Desk was not given the permission this needs. Sign in again and allow all requested access."
+            .to_string(),
+    }
+}
+
 fn rate_limited_message(retry_after: Option<Duration>) -> String {
     match retry_after {
         Some(wait) => format!("Aries is limiting requests. Try again in {} s.", wait.as_secs().max(1)),
@@ -195,6 +236,14 @@ mod tests {
                 json!({"code":"order.rejected","message":"The order was rejected: Insufficient buying power","retryable":false}),
             ),
             (
+                Error::Denied { scope: Some("order:execution".into()) },
+                json!({"code":"auth.denied","message":"Aries Desk was not given the `order:execution` permission this needs. Sign in again and allow it.","retryable":false}),
+            ),
+            (
+                Error::Refused { status: 400, message: "qty must be positive".into() },
+                json!({"code":"validation","message":"Aries refused the request (HTTP 400): qty must be positive","retryable":false}),
+            ),
+            (
                 Error::Validation("Limit orders need a price.".into()),
                 json!({"code":"validation","message":"Limit orders need a price.","retryable":false}),
             ),
@@ -215,6 +264,11 @@ mod tests {
         assert_eq!(Error::Login(LoginError::Callback(CallbackError::MissingState)).code(), "auth.failed");
         assert!(!Error::Server { status: 404 }.retryable());
         assert_eq!(Error::UnexpectedResponse("no access_token".into()).code(), "protocol");
+        assert_eq!(Error::Refused { status: 404, message: String::new() }.code(), "not_found");
+        assert_eq!(Error::from(OrderError::Symbol).code(), "validation");
+        assert_eq!(Error::from(OrderError::NotAccepted("ORDER_EXCEEDS_LIMIT".into())).code(), "order.rejected");
+        assert_eq!(Error::from(DecodeError::InBand("bad resolution".into())).code(), "validation");
+        assert_eq!(Error::from(DecodeError::UnknownStatus("maybe".into())).code(), "protocol");
     }
 
     #[test]

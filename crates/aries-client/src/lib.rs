@@ -1,7 +1,7 @@
 //! The Aries API client, with no GUI dependency: endpoints configuration,
 //! OAuth (PKCE) sign-in, the token manager, the errors the UI sees, response
-//! models, validated order requests and the client-side rate limiter. REST and
-//! streams build on these.
+//! models, validated order requests, the client-side rate limiter and the REST
+//! call layer.
 
 pub mod endpoints;
 pub mod error;
@@ -9,11 +9,13 @@ pub mod models;
 pub mod oauth;
 pub mod order;
 pub mod ratelimit;
+pub mod rest;
 pub mod secret;
 pub mod stream;
 pub mod tokens;
 
 pub use endpoints::Endpoints;
 pub use error::{Error, ErrorView, Result};
+pub use rest::{AriesClient, OrderOutcome, RestConfig};
 pub use secret::Secret;
-pub use tokens::{PersistenceError, TokenManager, TokenPersistence};
+pub use tokens::{AccessTokens, PersistenceError, TokenManager, TokenPersistence};

@@ -177,3 +177,36 @@ impl<P: TokenPersistence> TokenManager<P> {
         Ok(())
     }
 }
+
+/// Hands out bearer tokens to the REST client and the streams; in the app, one
+/// shared [`TokenManager`]. Each caller asks again for every request or
+/// authentication, so a refreshed token is picked up.
+pub trait AccessTokens: Send + Sync + 'static {
+    /// A token valid by the client's clock; [`Error::SessionExpired`] when only
+    /// a new sign-in can produce one.
+    fn access_token(&self) -> impl Future<Output = Result<Secret>> + Send;
+
+    /// The server refused `token` although our clock calls it valid: the next
+    /// [`access_token`](Self::access_token) must not hand it out again.
+    fn rejected(&self, token: &Secret) -> impl Future<Output = ()> + Send;
+}
+
+impl<P: TokenPersistence + 'static> AccessTokens for TokenManager<P> {
+    fn access_token(&self) -> impl Future<Output = Result<Secret>> + Send {
+        TokenManager::access_token(self)
+    }
+
+    fn rejected(&self, token: &Secret) -> impl Future<Output = ()> + Send {
+        self.invalidate(token)
+    }
+}
+
+impl<T: AccessTokens> AccessTokens for Arc<T> {
+    fn access_token(&self) -> impl Future<Output = Result<Secret>> + Send {
+        (**self).access_token()
+    }
+
+    fn rejected(&self, token: &Secret) -> impl Future<Output = ()> + Send {
+        (**self).rejected(token)
+    }
+}

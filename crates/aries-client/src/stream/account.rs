@@ -14,10 +14,10 @@ use tokio::sync::{broadcast, watch};
 use url::Url;
 
 use super::connection::{Connection, ConnectionState, StreamConfig, Topic};
-use super::token_source::TokenSource;
 use super::wire::{self, Ids};
 use crate::models::wire as fields;
 use crate::models::{Balances, Order, Position};
+use crate::tokens::AccessTokens;
 
 /// Events a slow consumer may fall behind by before it misses some
 /// (`RecvError::Lagged`; it should then reload from REST or the next snapshot).
@@ -59,7 +59,7 @@ pub struct AccountStream {
 impl AccountStream {
     /// Connects to `url` (the account WebSocket) in the background. Spawns a
     /// task, so it must be called within a tokio runtime.
-    pub fn connect<S: TokenSource>(url: Url, tokens: S, config: StreamConfig) -> Self {
+    pub fn connect<S: AccessTokens>(url: Url, tokens: S, config: StreamConfig) -> Self {
         let events = broadcast::Sender::new(EVENT_BUFFER);
         let topic = AccountTopic { accounts: BTreeSet::new(), events: events.clone() };
         AccountStream { connection: Connection::spawn(url, tokens, topic, config), events }

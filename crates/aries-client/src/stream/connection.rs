@@ -17,10 +17,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use url::Url;
 
 use super::backoff::Backoff;
-use super::token_source::TokenSource;
 use super::wire::{self, Ids, Line};
 use crate::error::{Error, printable};
 use crate::secret::Secret;
+use crate::tokens::AccessTokens;
 
 /// How a stream's connection behaves. The defaults suit the real service.
 #[derive(Clone, Debug)]
@@ -102,7 +102,7 @@ impl<C: Send + 'static> Connection<C> {
     pub fn spawn<T, S>(url: Url, tokens: S, topic: T, config: StreamConfig) -> Self
     where
         T: Topic<Command = C>,
-        S: TokenSource,
+        S: AccessTokens,
     {
         let (commands, receiver) = mpsc::unbounded_channel();
         let (state_tx, state) = watch::channel(ConnectionState::Connecting);
@@ -226,7 +226,7 @@ struct Task<T: Topic, S> {
     subs: Subscriptions<T>,
 }
 
-impl<T: Topic, S: TokenSource> Task<T, S> {
+impl<T: Topic, S: AccessTokens> Task<T, S> {
     async fn run(mut self) {
         let mut backoff = Backoff::new(self.config.backoff_initial, self.config.backoff_max);
         let mut refusals = 0;

@@ -12,8 +12,8 @@ use url::Url;
 
 use super::connection::{Connection, ConnectionState, StreamConfig, Topic};
 use super::quote_book::{QuoteBook, QuoteFields, Source};
-use super::token_source::TokenSource;
 use super::wire::{self, Ids, Text};
+use crate::tokens::AccessTokens;
 
 /// Only the fields the book keeps, so the server sends and we parse no more.
 const QUOTE_FIELDS: [&str; 4] = ["bidPrice", "askPrice", "bidSize", "askSize"];
@@ -29,7 +29,7 @@ impl MarketStream {
     /// Connects to `url` (the market WebSocket, e.g. [`Endpoints::market_ws`](crate::Endpoints))
     /// in the background, authenticating with tokens from `tokens`. Spawns a
     /// task, so it must be called within a tokio runtime.
-    pub fn connect<S: TokenSource>(url: Url, tokens: S, config: StreamConfig) -> Self {
+    pub fn connect<S: AccessTokens>(url: Url, tokens: S, config: StreamConfig) -> Self {
         let book = Arc::new(QuoteBook::default());
         let topic = MarketTopic { book: book.clone(), symbols: BTreeSet::new(), changed: false };
         MarketStream { connection: Connection::spawn(url, tokens, topic, config), book }

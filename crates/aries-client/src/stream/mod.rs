@@ -15,11 +15,9 @@ mod backoff;
 mod connection;
 mod market;
 mod quote_book;
-mod token_source;
 mod wire;
 
 pub use account::{AccountEvent, AccountSnapshot, AccountStream};
 pub use connection::{ConnectionState, StreamConfig};
 pub use market::MarketStream;
 pub use quote_book::{Quote, QuoteBook, QuoteFields, Source};
-pub use token_source::TokenSource;

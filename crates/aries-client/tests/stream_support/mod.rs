@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aries_client::stream::{ConnectionState, StreamConfig, TokenSource};
+use aries_client::AccessTokens;
+use aries_client::stream::{ConnectionState, StreamConfig};
 use aries_client::{Result, Secret};
 use aries_sim::scope::{Scope, ScopeSet};
 use aries_sim::{FaultConfig, RunningSim, SharedSim, SimConfig};
@@ -68,7 +69,7 @@ impl SimTokens {
     }
 }
 
-impl TokenSource for SimTokens {
+impl AccessTokens for SimTokens {
     async fn access_token(&self) -> Result<Secret> {
         let token = bearer(&self.sim);
         self.issued.lock().unwrap().push(token.clone());
