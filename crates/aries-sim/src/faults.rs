@@ -161,4 +161,3 @@ async fn revoke(State(sim): State<SharedSim>, Json(req): Json<RevokeRequest>) ->
     let families = sim.tokens.revoke_user(user.id);
     Ok(Json(json!({ "revoked_families": families })).into_response())
 }
-

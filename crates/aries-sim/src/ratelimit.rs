@@ -41,7 +41,9 @@ impl Category {
             Some(Category::Trading)
         } else if path.starts_with("/v1/marketdata/") || path.starts_with("/v1/chart/") {
             Some(Category::MarketData)
-        } else if path.starts_with("/v1/users/") || path.starts_with("/v1/accounts/") || path.starts_with("/v2/accounts/")
+        } else if path.starts_with("/v1/users/")
+            || path.starts_with("/v1/accounts/")
+            || path.starts_with("/v2/accounts/")
         {
             Some(Category::User)
         } else {

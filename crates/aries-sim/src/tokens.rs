@@ -193,11 +193,9 @@ impl TokenStore {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
-            match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "access token has expired",
-                _ => "access token is invalid",
-            }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => "access token has expired",
+            _ => "access token is invalid",
         })?;
         let claims = data.claims;
         // jsonwebtoken compares `exp` with a strict `<`; a token is dead at `exp` itself.
@@ -213,6 +211,18 @@ impl TokenStore {
             scopes: ScopeSet::parse(&claims.scope).map_err(|_| "access token is invalid")?,
             expires_at: claims.exp,
         })
+    }
+
+    /// The family of a refresh token, spent or not. The OAuth endpoints use it
+    /// to tie a family to the authorization code and redirect that started it.
+    pub fn family_of(&self, refresh_token: &str) -> Option<String> {
+        self.inner.lock().unwrap().refresh.get(refresh_token).map(|r| r.family.clone())
+    }
+
+    /// Revokes one family: its access tokens stop validating and its refresh
+    /// tokens stop refreshing (a replayed authorization code, RFC 6749 §4.1.2).
+    pub fn revoke_family(&self, family: &str) {
+        self.inner.lock().unwrap().revoked_families.insert(family.to_string());
     }
 
     /// Revokes every token family of a user (fault injection: "revoked tokens").
@@ -280,6 +290,20 @@ mod tests {
         let s = store(true);
         let rt = s.issue(1, "aries-desk", &scopes()).refresh_token.unwrap();
         assert_eq!(s.refresh(&rt, "aries-web-demo").unwrap_err().error, "invalid_grant");
+    }
+
+    #[test]
+    fn revoking_a_family_kills_its_tokens_only() {
+        let s = store(true);
+        let t = s.issue(1, "aries-desk", &scopes());
+        let other = s.issue(1, "aries-desk", &scopes());
+        let rt = t.refresh_token.unwrap();
+        let family = s.family_of(&rt).unwrap();
+        assert_ne!(Some(&family), s.family_of(other.refresh_token.as_ref().unwrap()).as_ref());
+        s.revoke_family(&family);
+        assert!(s.validate(&t.access_token).is_err());
+        assert_eq!(s.refresh(&rt, "aries-desk").unwrap_err().error, "invalid_grant");
+        assert!(s.validate(&other.access_token).is_ok());
     }
 
     #[test]

@@ -93,11 +93,30 @@ fn auth_success(id: &Value, session: Duration) -> Value {
     e
 }
 
-/// Splits a text frame into its NDJSON messages; `Err` carries the bad line.
-fn parse_lines(text: &str) -> Vec<Result<Value, String>> {
+/// One client message, classified.
+enum Incoming {
+    /// Answered by the protocol itself: a pong, or an error for a malformed
+    /// message or a failed authentication.
+    Reply(Value),
+    /// A valid `/auth` request, with its correlation id.
+    Authenticated(Principal, Value),
+    /// Anything else, for the topic.
+    Other(Value),
+}
+
+/// Splits a text frame into its NDJSON messages and classifies each.
+fn classify(sim: &SharedSim, scope: Scope, text: &str) -> Vec<Incoming> {
     text.split('\n')
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).map_err(|_| l.chars().take(80).collect()))
+        .map(|line| match serde_json::from_str::<Value>(line) {
+            Err(_) => Incoming::Reply(error_event("malformed message", None)),
+            Ok(m) if m["type"] == "ping" => Incoming::Reply(json!({"type": "pong", "id": m.get("id")})),
+            Ok(m) => match authenticate(sim, &m, scope) {
+                AuthOutcome::Ok(p, id) => Incoming::Authenticated(p, id),
+                AuthOutcome::Failed(why, id) => Incoming::Reply(error_event(why, id.as_ref())),
+                AuthOutcome::NotAuth => Incoming::Other(m),
+            },
+        })
         .collect()
 }
 
@@ -158,19 +177,15 @@ pub async fn serve<T: Topic>(socket: WebSocket, sim: SharedSim, scope: Scope, se
         let Message::Text(text) = frame else { continue };
         let mut authed = None;
         let mut replies = Vec::new();
-        for line in parse_lines(&text) {
-            match line {
-                Err(_) => replies.push(error_event("malformed message", None)),
-                Ok(m) if m["type"] == "ping" => replies.push(json!({"type": "pong", "id": m.get("id")})),
-                Ok(m) => match authenticate(&sim, &m, scope) {
-                    AuthOutcome::Ok(p, id) => {
-                        replies.push(auth_success(&id, session));
-                        authed = Some(p);
-                        break;
-                    }
-                    AuthOutcome::Failed(why, id) => replies.push(error_event(why, id.as_ref())),
-                    AuthOutcome::NotAuth => replies.push(event("authRequired", None, json!({}))),
-                },
+        for incoming in classify(&sim, scope, &text) {
+            match incoming {
+                Incoming::Reply(reply) => replies.push(reply),
+                Incoming::Authenticated(p, id) => {
+                    replies.push(auth_success(&id, session));
+                    authed = Some(p);
+                    break;
+                }
+                Incoming::Other(_) => replies.push(event("authRequired", None, json!({}))),
             }
         }
         if w.send(replies).await.is_err() {
@@ -200,21 +215,17 @@ pub async fn serve<T: Topic>(socket: WebSocket, sim: SharedSim, scope: Scope, se
                 };
                 last_heard = Instant::now();
                 let mut replies = Vec::new();
-                for line in parse_lines(&text) {
-                    match line {
-                        Err(_) => replies.push(error_event("malformed message", None)),
-                        Ok(m) if m["type"] == "ping" => replies.push(json!({"type": "pong", "id": m.get("id")})),
-                        Ok(m) => match authenticate(&sim, &m, scope) {
-                            AuthOutcome::Ok(p, id) => {
-                                // Re-authentication renews the session on the open socket.
-                                principal = p;
-                                expires_at = Instant::now() + session;
-                                warned = false;
-                                replies.push(auth_success(&id, session));
-                            }
-                            AuthOutcome::Failed(why, id) => replies.push(error_event(why, id.as_ref())),
-                            AuthOutcome::NotAuth => replies.extend(topic.handle(&principal, &m).await),
-                        },
+                for incoming in classify(&sim, scope, &text) {
+                    match incoming {
+                        Incoming::Reply(reply) => replies.push(reply),
+                        Incoming::Authenticated(p, id) => {
+                            // Re-authentication renews the session on the open socket.
+                            principal = p;
+                            expires_at = Instant::now() + session;
+                            warned = false;
+                            replies.push(auth_success(&id, session));
+                        }
+                        Incoming::Other(m) => replies.extend(topic.handle(&principal, &m).await),
                     }
                 }
                 replies

@@ -109,3 +109,65 @@ impl WsClient {
         }
     }
 }
+
+pub const PASSWORD: &str = "sandbox";
+pub const MFA_CODE: &str = "123456";
+pub const DESK_CLIENT: &str = "aries-desk";
+pub const DESK_REDIRECT: &str = "dev.ariesdesk:/oauth/callback";
+
+/// A fresh PKCE pair made the way a client makes it: 32 random bytes as
+/// base64url (43 characters) and its S256 challenge, computed here rather
+/// than by the simulator so the tests check its hashing.
+pub fn pkce_pair() -> (String, String) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use rand::RngCore;
+    use sha2::Digest;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let verifier = URL_SAFE_NO_PAD.encode(bytes);
+    let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// POSTs a JSON body; returns the status and the JSON answer (`null` if none).
+pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
+    let response = http().post(url).json(body).send().await.expect("request reaches the simulator");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Signs `email` in as the desktop app does, over HTTP: the headless
+/// authorize API (answering MFA with `123456` when asked), consent, then the
+/// PKCE token exchange. Returns the token response JSON. It makes 3–4 calls
+/// of the Auth rate-limit category (10 a minute per peer when enforced).
+pub async fn sign_in(sim: &RunningSim, email: &str, scope: &str) -> Value {
+    let base = &sim.urls.rest;
+    let (verifier, challenge) = pkce_pair();
+    let (status, mut step) = post_json(
+        &format!("{base}/v1/oauth2/authorize"),
+        &json!({
+            "email": email, "password": PASSWORD, "client_id": DESK_CLIENT, "redirect_uri": DESK_REDIRECT,
+            "response_type": "code", "scope": scope, "state": "sign-in-helper",
+            "code_challenge": challenge, "code_challenge_method": "S256",
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "authorize failed: {step}");
+    if step["is_mfa"] == true {
+        let body = json!({ "next_step_auth_id": step["next_step_auth_id"], "verification_code": MFA_CODE });
+        let (status, next) = post_json(&format!("{base}/v1/oauth2/authorize/mfa"), &body).await;
+        assert_eq!(status, 200, "MFA failed: {next}");
+        step = next;
+    }
+    let body = json!({ "next_step_auth_id": step["next_step_auth_id"] });
+    let (status, confirmed) = post_json(&format!("{base}/v1/oauth2/authorize/confirm"), &body).await;
+    assert_eq!(status, 200, "confirm failed: {confirmed}");
+    let body = json!({
+        "grant_type": "authorization_code", "client_id": DESK_CLIENT, "code": confirmed["code"],
+        "redirect_uri": DESK_REDIRECT, "code_verifier": verifier,
+    });
+    let (status, tokens) = post_json(&sim.urls.token, &body).await;
+    assert_eq!(status, 200, "token exchange failed: {tokens}");
+    tokens
+}
