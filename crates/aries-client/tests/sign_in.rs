@@ -31,6 +31,20 @@ async fn deep_link_sign_in_yields_working_tokens() {
 }
 
 #[tokio::test]
+async fn a_user_with_mfa_signs_in_through_the_code_page() {
+    let sim = start_with(SimConfig::default()).await;
+    let endpoints = endpoints_for(&sim);
+    let pending = PendingLogins::default();
+    let url = pending.begin(&endpoints, endpoints.redirect_uri.clone());
+    let location = walk_browser_pages_as(&MFA_USER, &url, "approve").await;
+    let authorization = pending.complete(parse_callback(&location, &endpoints.redirect_uri).unwrap()).unwrap();
+    let grant = TokenEndpoint::new(&endpoints).unwrap().exchange(authorization).await.unwrap();
+    let principal = sim.sim.tokens.validate(grant.access_token.expose()).expect("the simulator accepts the token");
+    let mfa_user = sim.sim.registry.user_by_email(MFA_USER.email).unwrap();
+    assert_eq!(principal.user_id, mfa_user.id, "the token belongs to the user who passed MFA");
+}
+
+#[tokio::test]
 async fn loopback_sign_in_through_the_request_line() {
     let sim = start_with(SimConfig::default()).await;
     let endpoints = endpoints_for(&sim);

@@ -57,22 +57,51 @@ fn flow_id(html: &str) -> String {
     html[start..end].to_string()
 }
 
+/// Who signs in on the simulator's pages: an email, and the MFA code to type
+/// if the page asks for one.
+pub struct User {
+    pub email: &'static str,
+    pub mfa_code: Option<&'static str>,
+}
+
+pub const DEMO_USER: User = User { email: DEMO, mfa_code: None };
+pub const MFA_USER: User = User { email: "mfa@ariesdesk.dev", mfa_code: Some("123456") };
+
 /// Opens `authorize_url`, signs in as the demo user, answers the consent page
 /// with `decision` ("approve" or "deny"), and returns the redirect `Location`.
 pub async fn walk_browser_pages(authorize_url: &Url, decision: &str) -> String {
+    walk_browser_pages_as(&DEMO_USER, authorize_url, decision).await
+}
+
+/// Like [`walk_browser_pages`] for any user, answering the MFA page when it comes.
+pub async fn walk_browser_pages_as(user: &User, authorize_url: &Url, decision: &str) -> String {
     let browser = browser();
     let page = browser.get(authorize_url.clone()).send().await.unwrap();
     assert_eq!(page.status(), 200, "authorize page");
     let flow = flow_id(&page.text().await.unwrap());
     let base = authorize_url.origin().ascii_serialization();
-    let consent = browser
+    let after_password = browser
         .post(format!("{base}/oauth2/authorize/sign-in"))
-        .form(&[("flow", flow.as_str()), ("email", DEMO), ("password", PASSWORD)])
+        .form(&[("flow", flow.as_str()), ("email", user.email), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();
-    assert_eq!(consent.status(), 200, "sign-in form");
-    let flow = flow_id(&consent.text().await.unwrap());
+    assert_eq!(after_password.status(), 200, "sign-in form");
+    let mut html = after_password.text().await.unwrap();
+    let asks_for_code = html.contains("action=\"/oauth2/authorize/mfa\"");
+    assert_eq!(asks_for_code, user.mfa_code.is_some(), "the MFA page comes exactly for MFA users");
+    if let Some(code) = user.mfa_code {
+        let flow = flow_id(&html);
+        let consent = browser
+            .post(format!("{base}/oauth2/authorize/mfa"))
+            .form(&[("flow", flow.as_str()), ("code", code)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(consent.status(), 200, "MFA form");
+        html = consent.text().await.unwrap();
+    }
+    let flow = flow_id(&html);
     let done = browser
         .post(format!("{base}/oauth2/authorize/consent"))
         .form(&[("flow", flow.as_str()), ("decision", decision)])
