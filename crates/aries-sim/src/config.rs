@@ -42,6 +42,9 @@ pub struct SimConfig {
     pub market_hours: MarketHours,
     /// How often the matching engine and the quote stream advance.
     pub tick: Duration,
+    /// Remember every code, verifier and token for `GET /__sim/secrets`, so
+    /// end-to-end tests can check that none of them leaked. Tests only.
+    pub record_secrets: bool,
 }
 
 impl Default for SimConfig {
@@ -60,6 +63,7 @@ impl Default for SimConfig {
             rate_limits: true,
             market_hours: MarketHours::AlwaysOpen,
             tick: Duration::from_millis(250),
+            record_secrets: false,
         }
     }
 }

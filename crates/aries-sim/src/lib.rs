@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod ratelimit;
 pub mod registry;
 pub mod scope;
+pub mod secrets;
 pub mod tokens;
 pub mod ws_session;
 
@@ -38,6 +39,7 @@ pub struct Sim {
     pub oauth: oauth::OAuthState,
     pub market: market::Market,
     pub broker: broker::Broker,
+    pub secrets: secrets::SecretRecorder,
 }
 
 pub type SharedSim = Arc<Sim>;
@@ -52,6 +54,7 @@ impl Sim {
             oauth: oauth::OAuthState::default(),
             market: market::Market::new(&config),
             broker: broker::Broker::new(&registry),
+            secrets: secrets::SecretRecorder::new(config.record_secrets),
             registry,
             config,
         })
@@ -68,6 +71,7 @@ pub fn router(sim: SharedSim) -> Router {
         .layer(from_fn_with_state(sim.clone(), ratelimit::middleware))
         .layer(from_fn_with_state(sim.clone(), faults::middleware))
         .merge(faults::admin_routes())
+        .merge(secrets::admin_routes())
         .with_state(sim)
 }
 

@@ -42,6 +42,10 @@ struct Args {
     /// Faults to start with, as the JSON body of `PUT /__sim/faults`.
     #[arg(long, value_parser = parse_faults)]
     faults: Option<FaultConfig>,
+    /// Remember every authorization code, code verifier and token, served at
+    /// `GET /__sim/secrets` for leak checks. For tests only.
+    #[arg(long)]
+    record_secrets: bool,
 }
 
 fn parse_faults(s: &str) -> Result<FaultConfig, String> {
@@ -65,6 +69,7 @@ async fn main() -> std::io::Result<()> {
         account_ws_session: Duration::from_secs(args.account_ws_session),
         market_hours: args.market_hours,
         rate_limits: !args.no_rate_limits,
+        record_secrets: args.record_secrets,
         ..SimConfig::default()
     };
     let sim = RunningSim::start(args.port, config, args.faults.unwrap_or_default()).await?;

@@ -37,7 +37,9 @@ pub struct OAuthState {
 
 /// The authorization code that ends a consented sign-in.
 fn issue_code(sim: &Sim, request: AuthRequest, user_id: u64) -> String {
-    sim.oauth.codes.issue(Grant { request, user_id }, sim.config.code_ttl, Instant::now())
+    let code = sim.oauth.codes.issue(Grant { request, user_id }, sim.config.code_ttl, Instant::now());
+    sim.secrets.code(&code);
+    code
 }
 
 impl OAuthState {

@@ -34,13 +34,20 @@ struct TokenRequest {
 pub async fn token(State(sim): State<SharedSim>, headers: HeaderMap, body: Bytes) -> Response {
     match exchange(&sim, &headers, &body) {
         // RFC 6749 §5.1: token responses must not be cached.
-        Ok(tokens) => ([(CACHE_CONTROL, "no-store"), (PRAGMA, "no-cache")], Json(tokens)).into_response(),
+        Ok(tokens) => {
+            sim.secrets.tokens(&tokens);
+            ([(CACHE_CONTROL, "no-store"), (PRAGMA, "no-cache")], Json(tokens)).into_response()
+        }
         Err(error) => error.into_response(),
     }
 }
 
 fn exchange(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Result<TokenResponse, OAuthError> {
     let request: TokenRequest = params::body(headers, body).map_err(OAuthError::invalid_request)?;
+    // Recorded before any check: a verifier sent with a bad request is still out there.
+    if let Some(verifier) = present(&request.code_verifier) {
+        sim.secrets.verifier(verifier);
+    }
     match present(&request.grant_type) {
         None => Err(OAuthError::invalid_request("grant_type is missing")),
         // The docs' schema calls it `code` and says the backend normalises it.
