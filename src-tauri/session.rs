@@ -240,7 +240,7 @@ impl Desk {
             }
             Err(error) => {
                 if error.code == "auth.expired" || error.code == "vault.corrupt" {
-                    self.vault.forget(&self.profile());
+                    self.vault.forget();
                 }
                 *self.state.write().await = State::SignedOut { error: Some(error) };
             }
@@ -277,7 +277,7 @@ impl Desk {
     pub async fn logout(&self) -> SessionView {
         self.login.cancel();
         let previous = std::mem::replace(&mut *self.state.write().await, State::SignedOut { error: None });
-        self.vault.forget(&self.profile());
+        self.vault.forget();
         if let State::SignedIn(connected) = previous {
             // Streams stop when the last command holding the session finishes.
             drop(connected);
@@ -286,8 +286,12 @@ impl Desk {
         self.changed().await
     }
 
+    /// Opens the vault; a sign-in saved in it is resumed.
     pub async fn unlock(&self, passphrase: Secret) -> AppResult<SessionView> {
-        self.vault.unlock(&passphrase)?;
+        self.vault.unlock(passphrase, &self.profile()).await?;
+        if self.try_connected().is_none() {
+            self.restore().await;
+        }
         Ok(self.changed().await)
     }
 
@@ -300,7 +304,7 @@ impl Desk {
         if matches!(&*state, State::SignedIn(_)) {
             *state = State::SignedOut { error: Some(error.clone()) };
             drop(state);
-            self.vault.forget(&self.profile());
+            self.vault.forget();
             self.changed().await;
         }
     }

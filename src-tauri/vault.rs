@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use aries_client::oauth::TokenGrant;
 use aries_client::{PersistenceError, Secret, TokenPersistence};
-use aries_store::vault::{self, KeySource, MemoryStore, SecretStore, StrongholdStore, VaultError, VaultKey};
+use aries_store::vault::{
+    DEFAULT_KEYCHAIN_TIMEOUT, KeySource, Keychain, MemoryStore, SecretStore, StrongholdStore, VaultError, unlock_key,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
@@ -56,12 +58,21 @@ impl From<VaultError> for AppError {
     fn from(error: VaultError) -> Self {
         let code = match &error {
             VaultError::WrongKey => "vault.passphrase",
-            VaultError::Corrupt { .. } => "vault.corrupt",
+            VaultError::Corrupt { .. } | VaultError::BadRecord { .. } => "vault.corrupt",
             VaultError::Locked => "vault.locked",
             _ => "vault.unavailable",
         };
-        AppError::new(code, error.to_string(), matches!(error, VaultError::WrongKey))
+        let message = error.to_string();
+        // The store's messages start lower-case to read well inside others; alone, they are sentences.
+        let message = message[..1].to_uppercase() + &message[1..] + ".";
+        AppError::new(code, message, matches!(error, VaultError::WrongKey | VaultError::Io { .. }))
     }
+}
+
+/// Opens the snapshot in `dir` with the keychain's key, or with `passphrase`'s.
+fn open_store(dir: &std::path::Path, passphrase: Option<&Secret>) -> Result<(StrongholdStore, KeySource), VaultError> {
+    let (key, source) = unlock_key(dir, &Keychain::desk(), passphrase, DEFAULT_KEYCHAIN_TIMEOUT)?;
+    Ok((StrongholdStore::open(dir, key)?, source))
 }
 
 impl Vault {
@@ -70,16 +81,16 @@ impl Vault {
     pub async fn open(dir: PathBuf) -> Vault {
         let opened = {
             let dir = dir.clone();
-            tokio::task::spawn_blocking(move || {
-                let key = vault::keychain_key()?;
-                StrongholdStore::open(&dir, key)
-            })
-            .await
+            tokio::task::spawn_blocking(move || open_store(&dir, None)).await
         };
         let inner = match opened {
-            Ok(Ok(store)) => Inner { store: Arc::new(store), state: VaultState::Keychain },
-            Ok(Err(VaultError::KeychainUnavailable(reason))) => {
+            Ok(Ok((store, _))) => Inner { store: Arc::new(store), state: VaultState::Keychain },
+            Ok(Err(VaultError::KeychainUnavailable { reason })) => {
                 tracing::info!(%reason, "no OS keychain: the vault waits for a passphrase");
+                Inner { store: Arc::new(MemoryStore::default()), state: VaultState::Locked }
+            }
+            Ok(Err(VaultError::Locked)) => {
+                tracing::info!("the vault is sealed with a passphrase: it waits for it");
                 Inner { store: Arc::new(MemoryStore::default()), state: VaultState::Locked }
             }
             Ok(Err(error)) => {
@@ -105,23 +116,20 @@ impl Vault {
         self.lock().state
     }
 
-    /// Opens (or creates) the snapshot with a key derived from `passphrase`;
-    /// what the memory store held so far moves into it.
-    pub async fn unlock(&self, passphrase: &Secret) -> AppResult<()> {
+    /// Opens (or creates) the snapshot with a key derived from `passphrase`.
+    /// A sign-in made while locked (kept in memory under `profile`) moves into
+    /// it, unless the snapshot already holds a sign-in of its own.
+    pub async fn unlock(&self, passphrase: Secret, profile: &str) -> AppResult<()> {
         if self.state() != VaultState::Locked {
             return Err(AppError::new("vault.unlocked", "The vault is already open.", false));
         }
         let dir = self.dir.clone();
-        let passphrase = Secret::new(passphrase.expose());
-        let store = tokio::task::spawn_blocking(move || {
-            let key = VaultKey::from_passphrase(&dir, &passphrase)?;
-            StrongholdStore::open(&dir, key)
-        })
-        .await
-        .map_err(|e| AppError::new("vault.unavailable", format!("The vault could not be opened ({e})."), true))??;
+        let (store, _) = tokio::task::spawn_blocking(move || open_store(&dir, Some(&passphrase)))
+            .await
+            .map_err(|e| AppError::new("vault.unavailable", format!("The vault could not be opened ({e})."), true))??;
         let mut inner = self.lock();
-        for (key, value) in inner.store.entries()? {
-            store.put(&key, &value)?;
+        if let Some(in_memory) = inner.store.get(profile)? {
+            store.put(profile, &in_memory)?;
         }
         *inner = Inner { store: Arc::new(store), state: VaultState::Passphrase };
         Ok(())
@@ -150,10 +158,10 @@ impl Vault {
         VaultSlot { vault: self.clone(), profile, meta }
     }
 
-    /// Removes the sign-in of `profile` (sign-out, or a session the server ended).
-    pub fn forget(&self, profile: &str) {
-        if let Err(error) = self.store().remove(profile) {
-            tracing::warn!(%error, "the saved sign-in could not be removed");
+    /// Wipes the saved sign-in (sign-out, or a session the server ended).
+    pub fn forget(&self) {
+        if let Err(error) = self.store().wipe() {
+            tracing::warn!(%error, "the saved sign-in could not be wiped");
         }
     }
 
@@ -200,7 +208,7 @@ mod tests {
         assert_eq!(saved.refresh_token.expose(), "rt-1");
         assert_eq!(saved.meta.scopes, ["a"]);
         assert!(vault.saved("other").is_none(), "profiles are apart");
-        vault.forget("p");
+        vault.forget();
         assert!(vault.saved("p").is_none());
     }
 }
