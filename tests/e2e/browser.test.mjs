@@ -240,6 +240,39 @@ test("loopback redirect: a receiver that does not answer 200 is a failure", asyn
   }
 });
 
+test("cookies a page sets are sent with the next form post, as a browser would", async () => {
+  // The simulator sets no cookies, so a minimal sign-in site stands in for Aries here.
+  const cookies = [];
+  let posted;
+  const site = createServer(async (req, res) => {
+    cookies.push(req.headers.cookie ?? "");
+    if (req.method === "POST") posted = Object.fromEntries(new URLSearchParams(await new Response(req).text()));
+    if (req.method === "GET") {
+      res.writeHead(200, { "content-type": "text/html", "set-cookie": ["sid=s1; Path=/; HttpOnly", "gone=x; Max-Age=0"] });
+      res.end(
+        '<form method="post" action="/sign-in"><input type="hidden" name="csrf" value="t&amp;1">' +
+          '<input name="email" type="email" required><input name="password" type="password" required>' +
+          "<button>Sign in</button></form>",
+      );
+    } else if (req.headers.cookie === "sid=s1") {
+      res.writeHead(303, { location: `${APP_REDIRECT}?code=c1&state=s` }).end();
+    } else {
+      res.writeHead(400, { "content-type": "text/html" }).end('<p role="alert">no session cookie</p>');
+    }
+  });
+  await new Promise((ok) => site.listen(0, "127.0.0.1", ok));
+  try {
+    const url = `http://127.0.0.1:${site.address().port}/authorize?redirect_uri=${encodeURIComponent(APP_REDIRECT)}`;
+    const run = await browse(url);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(cookies, ["", "sid=s1"]);
+    assert.deepEqual(posted, { csrf: "t&1", email: "demo@ariesdesk.dev", password: "sandbox" });
+    assert.equal(run.stdout.trim(), `${APP_REDIRECT}?code=c1&state=s`);
+  } finally {
+    await new Promise((ok) => site.close(ok));
+  }
+});
+
 async function waitForFile(path, ms) {
   for (const deadline = Date.now() + ms; !existsSync(path); ) {
     if (Date.now() > deadline) return false;
