@@ -14,7 +14,12 @@ const DEFAULT_WATCHLIST = ["AAPL", "MSFT", "SPY"];
 /** The signed-in workspace: accounts, watchlist, order ticket and blotter. */
 export function Desk(props: { view: SessionView; book: QuoteBook }) {
   const [accountId, setAccountId] = createSignal<string | null>(pickAccount(props.view.accounts, null));
-  createEffect(on(() => props.view.accounts, (accounts) => setAccountId((id) => pickAccount(accounts, id))));
+  createEffect(
+    on(
+      () => props.view.accounts,
+      (accounts) => setAccountId((id) => pickAccount(accounts, id)),
+    ),
+  );
 
   const [symbols, setSymbols] = createSignal<readonly string[]>(DEFAULT_WATCHLIST);
   const watch = watchSymbols(props.book, symbols);

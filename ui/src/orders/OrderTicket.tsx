@@ -3,7 +3,14 @@ import { createStore } from "solid-js/store";
 import type { AccountView, OrderTicket as Ticket, PlaceResult, PreviewView } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
-import { ORDER_KINDS, checkTicket, needsLimitPrice, needsStopPrice, type TicketDraft, type TicketField } from "../ticket";
+import {
+  ORDER_KINDS,
+  checkTicket,
+  needsLimitPrice,
+  needsStopPrice,
+  type TicketDraft,
+  type TicketField,
+} from "../ticket";
 import { AccountTag } from "../ui/AccountTag";
 import { ErrorNote } from "../ui/ErrorNote";
 import { createAction } from "../ui/action";
@@ -56,7 +63,13 @@ export function OrderTicket(props: {
     ),
   );
   // A preview belongs to one account; switching accounts discards it.
-  createEffect(on(() => props.accountId, () => back(), { defer: true }));
+  createEffect(
+    on(
+      () => props.accountId,
+      () => back(),
+      { defer: true },
+    ),
+  );
 
   const edit = (field: Exclude<TicketField, "accountId">, value: string) => {
     setDraft(field, value);

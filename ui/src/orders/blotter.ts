@@ -1,6 +1,6 @@
 // The selected account's orders: loaded with list_orders, then kept current by
 // the account stream. Switching accounts drops everything from the old one.
-import { createEffect, createSignal, on } from "solid-js";
+import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import type { AppError, OrderView } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
@@ -41,6 +41,8 @@ export function createBlotter(accountId: () => string | null) {
       setError(null);
     }),
   );
+
+  onCleanup(() => generation++);
 
   /** Reads the list again (after an order whose outcome is unknown); rejects with an AppError. */
   async function reload(): Promise<readonly OrderView[]> {

@@ -55,7 +55,13 @@ describe("applyAccountEvent", () => {
     // The next event for the newest id still lands on that row.
     list = applyAccountEvent(list, {
       kind: "order",
-      order: order({ clOrdId: "C1-R2", status: "FILLED", filled: "10", working: false, updatedAt: "2026-01-15T14:33:00Z" }),
+      order: order({
+        clOrdId: "C1-R2",
+        status: "FILLED",
+        filled: "10",
+        working: false,
+        updatedAt: "2026-01-15T14:33:00Z",
+      }),
     });
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ clOrdId: "C1-R2", status: "FILLED", working: false });

@@ -1,6 +1,6 @@
 // Keeps Rust's watched set equal to the watchlist: each change subscribes anew
 // over a fresh Channel, and batches from an older subscription are dropped.
-import { createEffect, createSignal, on } from "solid-js";
+import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import type { AppError } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
@@ -24,5 +24,7 @@ export function watchSymbols(book: QuoteBook, symbols: () => readonly string[]) 
   }
 
   createEffect(on(symbols, (list) => void subscribe(list)));
+  onCleanup(() => generation++); // after sign-out, a late batch must not reach the book
+
   return { error, retry: () => void subscribe(symbols()) };
 }
