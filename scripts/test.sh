@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: formatting, lints,
-# the Rust tests, the UI typecheck and build, and the end-to-end smoke test.
+# the Rust tests, the UI typecheck, unit tests and build, and the end-to-end smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -20,6 +20,8 @@ ensure_tauri_driver
 # and the tests of the root package need it built.
 step "UI typecheck"
 npm run typecheck
+step "UI unit tests"
+npm run test:ui
 step "UI build"
 npm run build
 
