@@ -37,7 +37,9 @@ impl AppError {
     pub fn browser(reason: impl std::fmt::Display) -> Self {
         Self::new(
             "auth.browser",
-            format!("Aries Desk could not open your web browser ({reason}). Try again, or choose the loopback sign-in."),
+            format!(
+                "Aries Desk could not open your web browser ({reason}). Try again, or choose the loopback sign-in."
+            ),
             true,
         )
     }

@@ -190,7 +190,7 @@ impl OrderJournal {
 
     fn find(&self, client_id: &str) -> Option<OrderView> {
         let db = self.db();
-        let view: Option<String> =
+        let view: String =
             db.query_row("SELECT view FROM orders WHERE key = ?1", [client_id], |r| r.get(0)).optional().ok()??;
         serde_json::from_str(&view).ok()
     }
@@ -232,7 +232,8 @@ impl OrderJournal {
     /// Intents whose fate is not known: sent with no answer, or cut short by a crash.
     fn unresolved(&self) -> Vec<(String, String)> {
         let db = self.db();
-        let Ok(mut query) = db.prepare("SELECT client_id, account_id FROM intents WHERE stage IN ('sending', 'unknown')")
+        let Ok(mut query) =
+            db.prepare("SELECT client_id, account_id FROM intents WHERE stage IN ('sending', 'unknown')")
         else {
             return Vec::new();
         };
@@ -296,7 +297,7 @@ fn log_event(db: &Connection, client_id: Option<&str>, cl_ord_id: Option<&str>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::orders::{OrderKind, OrderTicket, Tif, TicketSide};
+    use crate::views::orders::{OrderKind, OrderTicket, TicketSide, Tif};
 
     fn request(client_id: &str) -> OrderRequest {
         OrderTicket {

@@ -15,7 +15,7 @@ mod tray;
 mod vault;
 pub mod views;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -32,7 +32,15 @@ pub fn run() {
     // RUST_LOG overrides; by default say where the sandbox simulator listens.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // ARIES_DESK_LOG_FILE sends the log to a file (support, and the e2e secrets check).
+    let file = std::env::var_os("ARIES_DESK_LOG_FILE")
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    match file {
+        Some(file) => {
+            tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(Mutex::new(file)).init()
+        }
+        None => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     tauri::Builder::default()
         // First, so a second instance (the OS handing over a deep link) exits
         // before anything else starts; its argv goes to the deep-link plugin.

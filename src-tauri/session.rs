@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::journal::OrderJournal;
 use crate::login::{CallbackSink, LoginFlow, Page};
 use crate::sandbox::Sandbox;
+use crate::stream::QuoteFeed;
 use crate::vault::{SessionMeta, Vault, VaultSlot};
 use crate::views::session::{AccountView, Mode, Phase, RedirectChoice, SessionView, UserView};
 
@@ -55,6 +56,8 @@ pub struct Desk {
     login: LoginFlow,
     pub vault: Vault,
     pub journal: OrderJournal,
+    /// The window's watched symbols and their pump; the tray ticker reads them too.
+    pub quotes: QuoteFeed,
     redirect: Mutex<RedirectChoice>,
     state: RwLock<State>,
     /// The last sign-in failure while signed in (a failed re-sign-in keeps the session).
@@ -94,6 +97,7 @@ impl Desk {
             login: LoginFlow::default(),
             vault: parts.vault,
             journal: parts.journal,
+            quotes: QuoteFeed::default(),
             redirect: Mutex::new(parts.redirect),
             state: RwLock::new(State::SignedOut { error: None }),
             last_error: Mutex::new(None),
@@ -256,7 +260,8 @@ impl Desk {
     ) -> AppResult<Connected> {
         let client = AriesClient::new(&self.endpoints, tokens.clone(), RestConfig::default())?;
         let user = UserView::from(&client.me().await?);
-        let accounts: Vec<AccountView> = client.accounts().await?.iter().filter_map(AccountView::from_account).collect();
+        let accounts: Vec<AccountView> =
+            client.accounts().await?.iter().filter_map(AccountView::from_account).collect();
         let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), StreamConfig::default());
         let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, StreamConfig::default());
         for a in &accounts {
@@ -277,6 +282,7 @@ impl Desk {
     pub async fn logout(&self) -> SessionView {
         self.login.cancel();
         let previous = std::mem::replace(&mut *self.state.write().await, State::SignedOut { error: None });
+        self.quotes.stop();
         self.vault.forget();
         if let State::SignedIn(connected) = previous {
             // Streams stop when the last command holding the session finishes.

@@ -46,12 +46,20 @@ impl QuoteFeed {
         market.unsubscribe(previous.difference(&symbols));
         market.subscribe(&symbols);
         // A first paint from REST for symbols the stream has not delivered yet.
-        let missing: Vec<&str> = symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
+        let missing: Vec<&str> =
+            symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
         if !missing.is_empty() {
             let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
             for item in &response.items {
                 if let Ok(v) = item.quote() {
-                    let fields = QuoteFields { last: v.lp, bid: v.bid, ask: v.ask, change: v.ch, volume: v.volume, ..QuoteFields::default() };
+                    let fields = QuoteFields {
+                        last: v.lp,
+                        bid: v.bid,
+                        ask: v.ask,
+                        change: v.ch,
+                        volume: v.volume,
+                        ..QuoteFields::default()
+                    };
                     market.book().apply_rest(&item.symbol, &fields);
                 }
             }

@@ -42,7 +42,12 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let mut items: Vec<&dyn tauri::menu::IsMenuItem<R>> = lines.iter().map(|l| l as _).collect();
-    items.extend([&separator as _, &show as _, &pause as _, &quit as _]);
+    items.extend([
+        &separator as &dyn tauri::menu::IsMenuItem<R>,
+        &show as &dyn tauri::menu::IsMenuItem<R>,
+        &pause as &dyn tauri::menu::IsMenuItem<R>,
+        &quit as &dyn tauri::menu::IsMenuItem<R>,
+    ]);
     let menu = Menu::with_items(app, &items)?;
 
     let paused = Arc::new(AtomicBool::new(false));

@@ -48,6 +48,8 @@ pub fn own(c: &crate::session::Connected, account_id: &str) -> AppResult<()> {
     if c.has_account(account_id) {
         Ok(())
     } else {
-        Err(AppError::validation(format!("\"{account_id}\" is not one of your accounts. Pick an account from the list.")))
+        Err(AppError::validation(format!(
+            "\"{account_id}\" is not one of your accounts. Pick an account from the list."
+        )))
     }
 }

@@ -236,10 +236,18 @@ impl PlaceResult {
 #[ts(export)]
 pub enum AccountEventView {
     /// Everything the account has today: replaces what the window had.
-    Snapshot { orders: Vec<OrderView> },
-    Order { order: OrderView },
-    Position { position: PositionView },
-    Balance { balances: BalancesView },
+    Snapshot {
+        orders: Vec<OrderView>,
+    },
+    Order {
+        order: OrderView,
+    },
+    Position {
+        position: PositionView,
+    },
+    Balance {
+        balances: BalancesView,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -349,9 +357,10 @@ mod tests {
 
     #[test]
     fn an_unknown_outcome_never_reads_as_a_failure_to_retry() {
-        let result = PlaceResult::from_outcome(OrderOutcome::<OrderAck>::Unknown { client_id: "desk-9".into() }, |_| {
-            unreachable!()
-        });
+        let result = PlaceResult::from_outcome(
+            OrderOutcome::<OrderAck>::Unknown { client_id: "desk-9".into() },
+            |_| unreachable!(),
+        );
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(json["outcome"], "unknown");
         assert_eq!(json["clientId"], "desk-9");

@@ -58,6 +58,7 @@ before(async () => {
       E2E_APP_BIN: appBinary,
       E2E_BROWSER_LOG: browserLog,
       ARIES_DESK_SIM_RECORD_SECRETS: "1",
+      ARIES_DESK_LOG_FILE: appLog,
       // As verbose as a user asked to send logs would be.
       RUST_LOG: "debug",
     },
@@ -88,19 +89,19 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
   assert.equal(notSignedIn.ok, false);
   assert.equal(JSON.parse(notSignedIn.reason).code, "not_signed_in");
 
-  // Record every IPC answer from here on, for the secrets check.
+  // Record every IPC answer from here on, for the secrets check: the IPC
+  // transport is fetch() to the ipc: scheme, answers and channel data alike.
   await browser.execute(() => {
-    const internals = window.__TAURI_INTERNALS__;
-    const invoke = internals.invoke.bind(internals);
+    const fetch = window.fetch.bind(window);
     window.__captured = [];
-    internals.invoke = (...args) =>
-      invoke(...args).then(
-        (value) => (window.__captured.push(JSON.stringify(value) ?? ""), value),
-        (reason) => {
-          window.__captured.push(JSON.stringify(reason) ?? "");
-          throw reason;
-        },
-      );
+    window.fetch = async (...args) => {
+      const response = await fetch(...args);
+      response
+        .clone()
+        .text()
+        .then((body) => window.__captured.push(body), () => {});
+      return response;
+    };
   });
   await shot("01-signed-out");
 });
@@ -183,6 +184,8 @@ test("the working order is canceled from the blotter", async () => {
 
 test("a forged callback with a wrong state is refused and changes nothing", async () => {
   const before = (await invokeInPage("session_status")).value;
+  const presented = async () => (await (await fetch(`${simulator}/__sim/secrets`)).json()).verifiers.length;
+  const verifiersBefore = await presented();
   const forged = spawn(appBinary, ["dev.ariesdesk:/oauth/callback?code=forged-code&state=not-the-state"], {
     stdio: "ignore",
     env: { ...process.env, XDG_DATA_HOME: join(home, "data") },
@@ -194,6 +197,7 @@ test("a forged callback with a wrong state is refused and changes nothing", asyn
   assert.deepEqual(afterForge.user, before.user);
   assert.deepEqual(afterForge.accounts, before.accounts);
   assert.match(readFileSync(appLog, "utf8"), /a sign-in callback was refused/);
+  assert.equal(await presented(), verifiersBefore, "nothing was exchanged at the token endpoint");
   await shot("08-forged-refused");
 });
 

@@ -46,7 +46,7 @@ export function Header(props: {
           {CONNECTION_LABEL[props.connection]}
         </span>
         <span class="user" data-testid="user-email">
-          {props.session?.user?.email ?? props.session?.user?.name ?? "Signed in"}
+          {props.session?.user?.email ?? "Signed in"}
         </span>
         <ErrorNote error={props.signOut.error()} onRetry={props.signOut.retry} />
         <button type="button" disabled={props.signOut.pending()} onClick={() => void props.signOut.run()}>
