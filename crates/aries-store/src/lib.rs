@@ -3,8 +3,10 @@
 //! keychain or from a passphrase) and the order journal that records every
 //! order intent before it is sent.
 
+pub mod journal;
 pub mod vault;
 
+pub use journal::{IntentState, Journal, JournalEntry, JournalError, Outcome, Recorded};
 pub use vault::{
     KeySource, Keychain, MemoryStore, SavedSession, SecretStore, StrongholdStore, VaultError, VaultKey,
     VaultPersistence,

@@ -26,8 +26,9 @@ pub enum VaultError {
     },
     #[error("the saved session under `{key}` is unreadable: sign in again")]
     BadRecord { key: String },
-    #[error("the vault could not be sealed ({0}): try again, and sign in again if it keeps failing")]
-    Seal(String),
+    /// A failure inside the vault's own machinery (never a secret in the text).
+    #[error("the vault failed ({0}): restart the app, and sign in again if it keeps failing")]
+    Internal(String),
 }
 
 impl VaultError {

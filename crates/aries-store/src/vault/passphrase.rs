@@ -89,7 +89,7 @@ pub fn derive_key(dir: &Path, passphrase: &Secret) -> Result<VaultKey, VaultErro
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     argon2
         .hash_password_into(passphrase.expose().as_bytes(), &salt, &mut key[..])
-        .map_err(|e| VaultError::Seal(format!("key derivation failed: {e}")))?;
+        .map_err(|e| VaultError::Internal(format!("key derivation failed: {e}")))?;
     Ok(VaultKey::from_bytes(key))
 }
 

@@ -7,7 +7,6 @@
 //! `put`, so a rotated token never sits beside another sign-in's details.
 
 use std::fmt;
-use std::future::Future;
 
 use aries_client::oauth::RedirectUri;
 use aries_client::{PersistenceError, Secret, TokenPersistence};
@@ -110,8 +109,8 @@ impl<S: SecretStore> VaultPersistence<S> {
 /// Runs the vault write inline: a rotation happens about once an hour and the
 /// write is one small file and an fsync.
 impl<S: SecretStore> TokenPersistence for VaultPersistence<S> {
-    fn save_refresh_token(&self, refresh_token: &Secret) -> impl Future<Output = Result<(), PersistenceError>> + Send {
-        async move { self.save(refresh_token).map_err(|e| PersistenceError(e.to_string())) }
+    async fn save_refresh_token(&self, refresh_token: &Secret) -> Result<(), PersistenceError> {
+        self.save(refresh_token).map_err(|e| PersistenceError(e.to_string()))
     }
 }
 

@@ -51,7 +51,7 @@ pub fn client_id() -> ClientId {
 
 /// The whole file for these entries.
 pub fn seal(entries: Entries, key: &VaultKey) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-    let seal_err = |what: &str| VaultError::Seal(what.to_string());
+    let seal_err = |what: &str| VaultError::Internal(what.to_string());
     let mut snapshot = Snapshot::default();
     snapshot
         .add_data(client_id(), (HashMap::new(), DbView::new(), entries))

@@ -1,5 +1,10 @@
 //! [`StrongholdStore`]: the secrets in a Stronghold client's store, persisted as
 //! a Stronghold snapshot in the app data folder (see `snapshot` for the format).
+//!
+//! In memory the secrets sit in the Stronghold client's key/value store, which
+//! is plain heap memory: Stronghold guards only its vault records, and those
+//! can never be read back, which a refresh token must be. The protection is
+//! at rest, on disk.
 
 use std::fmt;
 use std::fs;
@@ -53,7 +58,7 @@ impl StrongholdStore {
         };
         let client = Stronghold::default()
             .create_client(snapshot::CLIENT_PATH)
-            .map_err(|_| VaultError::Seal("the Stronghold client could not be created".into()))?;
+            .map_err(|_| VaultError::Internal("the Stronghold client could not be created".into()))?;
         client.store().reload(entries).map_err(poisoned)?;
         Ok(StrongholdStore { path, key, client, writing: Mutex::new(()) })
     }
@@ -79,7 +84,7 @@ impl StrongholdStore {
 }
 
 fn poisoned(_: iota_stronghold::ClientError) -> VaultError {
-    VaultError::Seal("the in-memory store is unusable after an earlier failure; restart the app".into())
+    VaultError::Internal("the in-memory store is unusable after an earlier panic".into())
 }
 
 impl SecretStore for StrongholdStore {
