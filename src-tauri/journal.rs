@@ -177,7 +177,7 @@ impl OrderJournal {
     fn replay(&self, client_id: &str) -> PlaceResult {
         let known = self.find(client_id);
         match (self.stage(client_id), known) {
-            (Some((Stage::Accepted, _)), Some(order)) => PlaceResult::Accepted { order },
+            (Some((Stage::Accepted, _)), Some(order)) => PlaceResult::Accepted { order: Box::new(order) },
             (Some((Stage::Rejected, reason)), _) => PlaceResult::Rejected { reason: reason.unwrap_or_default() },
             _ => PlaceResult::Unknown {
                 client_id: client_id.to_string(),

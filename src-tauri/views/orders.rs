@@ -197,7 +197,7 @@ impl OrderView {
 #[ts(export)]
 pub enum PlaceResult {
     Accepted {
-        order: OrderView,
+        order: Box<OrderView>,
     },
     Rejected {
         reason: String,
@@ -213,7 +213,7 @@ pub enum PlaceResult {
 impl PlaceResult {
     pub fn from_outcome<T>(outcome: OrderOutcome<T>, accepted: impl FnOnce(T) -> OrderView) -> Self {
         match outcome {
-            OrderOutcome::Accepted(ack) => PlaceResult::Accepted { order: accepted(ack) },
+            OrderOutcome::Accepted(ack) => PlaceResult::Accepted { order: Box::new(accepted(ack)) },
             OrderOutcome::Rejected { reason, text } => PlaceResult::Rejected {
                 reason: match text {
                     Some(text) if text != reason => format!("{reason}: {text}"),
