@@ -36,6 +36,7 @@ pub async fn place_order(desk: DeskState<'_>, ticket: OrderTicket, client_id: St
 pub async fn cancel_order(desk: DeskState<'_>, account_id: String, cl_ord_id: String) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
     let (order, mut view) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
+    desk.journal.cancel_requested(view.client_id.as_deref());
     let outcome = checked(&desk, c.client.cancel(&order.cancel()).await).await?;
     Ok(PlaceResult::from_outcome(outcome, |ack| {
         if let Some(status) = ack.status {
@@ -84,15 +85,14 @@ pub async fn replace_order(
     }))
 }
 
-/// Today's orders of the account, working and done, from the journal after
-/// it has been brought up to date with Aries's list.
+/// The blotter: today's orders placed here (from the journal, brought up to
+/// date with Aries's list) and the account's other working orders.
 #[tauri::command]
 pub async fn list_orders(desk: DeskState<'_>, account_id: String) -> AppResult<Vec<OrderView>> {
     let c = desk.connected().await?;
     own(&c, &account_id)?;
     let active = checked(&desk, c.client.active_orders(&account_id).await).await?;
-    desk.journal.record_orders(&active);
-    Ok(desk.journal.today(&account_id))
+    desk.journal.blotter(&account_id, &active)
 }
 
 /// The order as Aries has it now: the newest link of its replace chain.

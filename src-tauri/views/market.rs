@@ -106,6 +106,7 @@ impl From<SearchHit> for SymbolHit {
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct BarView {
+    #[ts(type = "number")]
     pub time: i64,
     pub open: f64,
     pub high: f64,

@@ -3,6 +3,7 @@
 use aries_client::OrderOutcome;
 use aries_client::models::{Balances, Order, OrderAck, OrderPreview, OrderType, Position, Side, TimeInForce};
 use aries_client::order::{OrderError, OrderRequest};
+use aries_store::journal::{JournalEntry, Outcome};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -119,9 +120,9 @@ pub struct OrderView {
     pub client_id: Option<String>,
     pub account_id: Option<String>,
     pub symbol: String,
-    #[ts(type = "\"BUY\" | \"SELL\" | string | null")]
+    /// BUY or SELL (other venues' values pass through).
     pub side: Option<String>,
-    #[ts(type = "OrderKind | string | null")]
+    /// MARKET, LIMIT, STOP, STOP_LIMIT, or another venue type.
     pub kind: Option<String>,
     #[ts(type = "string")]
     pub quantity: Decimal,
@@ -131,7 +132,7 @@ pub struct OrderView {
     pub limit_price: Option<Decimal>,
     #[ts(type = "string | null")]
     pub stop_price: Option<Decimal>,
-    #[ts(type = "Tif | string | null")]
+    /// DAY, GTC, or another time in force.
     pub tif: Option<String>,
     /// PENDING_NEW, NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED, …
     pub status: String,
@@ -166,6 +167,32 @@ impl From<&Order> for OrderView {
 }
 
 impl OrderView {
+    /// An order of ours that Aries has not reported yet: its terms as sent.
+    pub fn intended(entry: &JournalEntry, request: Option<&OrderRequest>, status: String) -> Self {
+        let terms = request.map(OrderRequest::terms);
+        let pricing = terms.map(|t| t.pricing());
+        OrderView {
+            cl_ord_id: entry.state.cl_ord_id.clone().unwrap_or_default(),
+            client_id: Some(entry.client_id.clone()),
+            account_id: Some(entry.account_id.clone()),
+            symbol: request.map(|r| r.symbol().as_str().to_string()).unwrap_or_default(),
+            side: request.map(|r| r.side().as_str().to_string()),
+            kind: pricing.map(|p| p.order_type().as_str().to_string()),
+            quantity: terms.map(|t| t.qty()).unwrap_or_default(),
+            filled: Decimal::ZERO,
+            limit_price: pricing.and_then(|p| p.price()),
+            stop_price: pricing.and_then(|p| p.stop_price()),
+            tif: terms.map(|t| t.time_in_force().as_str().to_string()),
+            working: !matches!(entry.state.outcome, Outcome::Rejected { .. } | Outcome::NotPlaced),
+            reason: match &entry.state.outcome {
+                Outcome::Rejected { reason } => Some(reason.clone()),
+                _ => None,
+            },
+            updated_at: Some(entry.state.updated_at.to_rfc3339()),
+            status,
+        }
+    }
+
     /// The order as acknowledged, before the account stream says more.
     pub fn acknowledged(request: &OrderRequest, ack: &OrderAck) -> Self {
         let terms = request.terms();

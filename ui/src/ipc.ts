@@ -12,10 +12,9 @@ import type {
   QuoteBatch,
   RedirectChoice,
   SessionView,
+  SymbolHit,
 } from "./bindings";
 import { toAppError } from "./errors";
-
-export type SymbolMatch = { symbol: string; description: string | null };
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -32,7 +31,7 @@ export const logout = () => call<SessionView>("logout");
 export const unlock = (passphrase: string) => call<SessionView>("unlock", { passphrase });
 export const setRedirect = (redirect: RedirectChoice) => call<SessionView>("set_redirect", { redirect });
 export const accounts = () => call<AccountView[]>("accounts");
-export const searchSymbols = (query: string) => call<SymbolMatch[]>("search_symbols", { query });
+export const searchSymbols = (query: string) => call<SymbolHit[]>("search_symbols", { query });
 export const previewOrder = (ticket: OrderTicket) => call<PreviewView>("preview_order", { ticket });
 export const placeOrder = (ticket: OrderTicket, clientId: string) =>
   call<PlaceResult>("place_order", { ticket, clientId });

@@ -3,4 +3,4 @@
 /**
  * A chart bar; `time` in Unix seconds, as lightweight-charts takes it.
  */
-export type BarView = { time: bigint, open: number, high: number, low: number, close: number, volume: number | null, };
+export type BarView = { time: number, open: number, high: number, low: number, close: number, volume: number | null, };

@@ -4,7 +4,19 @@ export type OrderView = {
 /**
  * The newest id of the replace chain: cancel and replace take it.
  */
-clOrdId: string, clientId: string | null, accountId: string | null, symbol: string, side: "BUY" | "SELL" | string | null, kind: OrderKind | string | null, quantity: string, filled: string, limitPrice: string | null, stopPrice: string | null, tif: Tif | string | null, 
+clOrdId: string, clientId: string | null, accountId: string | null, symbol: string, 
+/**
+ * BUY or SELL (other venues' values pass through).
+ */
+side: string | null, 
+/**
+ * MARKET, LIMIT, STOP, STOP_LIMIT, or another venue type.
+ */
+kind: string | null, quantity: string, filled: string, limitPrice: string | null, stopPrice: string | null, 
+/**
+ * DAY, GTC, or another time in force.
+ */
+tif: string | null, 
 /**
  * PENDING_NEW, NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED, …
  */

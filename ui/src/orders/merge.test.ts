@@ -91,7 +91,16 @@ describe("applyAccountEvent", () => {
 
   it("position and balance events leave the list as it is", () => {
     const list = [order()];
-    expect(applyAccountEvent(list, { kind: "position", symbol: "AAPL" })).toBe(list);
-    expect(applyAccountEvent(list, { kind: "balance" })).toBe(list);
+    const position = {
+      symbol: "AAPL",
+      quantity: "10",
+      averagePrice: "189.00",
+      marketValue: null,
+      unrealizedPl: null,
+      dailyPl: null,
+    };
+    const balances = { totalEquity: "1000", buyingPower: "1000", settledFunds: null, unrealizedPl: null, realizedPl: null };
+    expect(applyAccountEvent(list, { kind: "position", position })).toBe(list);
+    expect(applyAccountEvent(list, { kind: "balance", balances })).toBe(list);
   });
 });

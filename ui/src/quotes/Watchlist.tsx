@@ -2,7 +2,7 @@ import { For, Show, createSignal, onCleanup } from "solid-js";
 import type { AppError } from "../bindings";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
-import type { SymbolMatch } from "../ipc";
+import type { SymbolHit } from "../bindings";
 import { normalizeSymbol } from "../symbol";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { QuoteBook } from "./book";
@@ -20,7 +20,7 @@ export function Watchlist(props: {
 }) {
   const [entry, setEntry] = createSignal("");
   const [entryError, setEntryError] = createSignal<string | null>(null);
-  const [suggestions, setSuggestions] = createSignal<SymbolMatch[]>([]);
+  const [suggestions, setSuggestions] = createSignal<SymbolHit[]>([]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
 
