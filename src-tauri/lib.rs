@@ -55,26 +55,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move { desk.restore().await });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::session_status,
-            commands::session::login,
-            commands::session::cancel_login,
-            commands::session::logout,
-            commands::session::unlock,
-            commands::session::set_redirect,
-            commands::accounts::accounts,
-            commands::accounts::balances,
-            commands::accounts::positions,
-            commands::accounts::watch_account,
-            commands::market::search_symbols,
-            commands::market::chart_history,
-            commands::market::watch_quotes,
-            commands::orders::preview_order,
-            commands::orders::place_order,
-            commands::orders::cancel_order,
-            commands::orders::replace_order,
-            commands::orders::list_orders,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running Aries Desk");
 }

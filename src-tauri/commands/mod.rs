@@ -9,10 +9,14 @@ pub mod session;
 
 use std::sync::Arc;
 
-use tauri::State;
+use tauri::ipc::Invoke;
+use tauri::{Runtime, State};
 
 use crate::error::AppError;
 use crate::session::Desk;
+
+#[cfg(test)]
+mod tests;
 
 pub type DeskState<'a> = State<'a, Arc<Desk>>;
 
@@ -27,4 +31,28 @@ pub async fn checked<T>(desk: &Desk, result: Result<T, aries_client::Error>) -> 
             Err(error)
         }
     }
+}
+
+/// Every command, as the app registers them (and the tests, on the mock runtime).
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        session::session_status,
+        session::login,
+        session::cancel_login,
+        session::logout,
+        session::unlock,
+        session::set_redirect,
+        accounts::accounts,
+        accounts::balances,
+        accounts::positions,
+        accounts::watch_account,
+        market::search_symbols,
+        market::chart_history,
+        market::watch_quotes,
+        orders::preview_order,
+        orders::place_order,
+        orders::cancel_order,
+        orders::replace_order,
+        orders::list_orders,
+    ]
 }
