@@ -44,6 +44,17 @@ impl AppError {
         )
     }
 
+    pub fn config(reason: impl std::fmt::Display) -> Self {
+        Self::new(
+            "config",
+            format!(
+                "The Aries configuration cannot be used: {reason}. Fix it (README, \"Live mode\") or remove it to use \
+                 the sandbox, then restart Aries Desk."
+            ),
+            false,
+        )
+    }
+
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new("validation", message, false)
     }

@@ -22,6 +22,7 @@ use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
+use crate::error::AppError;
 use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
@@ -68,11 +69,11 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
     let config_file = config::config_file(app.path().app_config_dir().ok().as_deref());
     let mode = config::mode(config_file.as_deref());
     let (endpoints, sandbox) = match mode {
-        Mode::Live => (config::live_endpoints(config_file.as_deref())?, None),
+        Mode::Live => (config::live_endpoints(config_file.as_deref()).map_err(AppError::config), None),
         Mode::Sandbox => {
             let sandbox = Sandbox::start().await?;
             tracing::info!(simulator = %sandbox.status().simulator, "sandbox started");
-            (config::sandbox_endpoints(sandbox.urls()), Some(sandbox))
+            (Ok(config::sandbox_endpoints(sandbox.urls())), Some(sandbox))
         }
     };
     let redirect = register_scheme(app);

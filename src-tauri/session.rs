@@ -52,6 +52,8 @@ type Opener = Box<dyn Fn(&Url) -> Result<(), String> + Send + Sync>;
 pub struct Desk {
     pub mode: Mode,
     endpoints: Endpoints,
+    /// Why the live configuration is unusable: shown instead of a sign-in until it is fixed.
+    config_error: Option<AppError>,
     sandbox: Option<Sandbox>,
     login: LoginFlow,
     pub vault: Vault,
@@ -79,7 +81,8 @@ fn checked_scopes(endpoints: &Endpoints, scopes: Vec<String>) -> AppResult<Vec<S
 
 pub struct DeskParts {
     pub mode: Mode,
-    pub endpoints: Endpoints,
+    /// The backend, or why the configured one cannot be used.
+    pub endpoints: Result<Endpoints, AppError>,
     pub sandbox: Option<Sandbox>,
     pub vault: Vault,
     pub journal: OrderJournal,
@@ -90,16 +93,22 @@ pub struct DeskParts {
 
 impl Desk {
     pub fn new(parts: DeskParts) -> Arc<Desk> {
+        // A broken configuration still gets a window that says what is wrong.
+        let (endpoints, config_error) = match parts.endpoints {
+            Ok(endpoints) => (endpoints, None),
+            Err(error) => (Endpoints::live(), Some(error)),
+        };
         Arc::new(Desk {
             mode: parts.mode,
-            endpoints: parts.endpoints,
+            endpoints,
+            state: RwLock::new(State::SignedOut { error: config_error.clone() }),
+            config_error,
             sandbox: parts.sandbox,
             login: LoginFlow::default(),
             vault: parts.vault,
             journal: parts.journal,
             quotes: QuoteFeed::default(),
             redirect: Mutex::new(parts.redirect),
-            state: RwLock::new(State::SignedOut { error: None }),
             last_error: Mutex::new(None),
             notify: parts.notify,
             open_browser: parts.open_browser,
@@ -160,6 +169,9 @@ impl Desk {
 
     /// Opens the system browser at the authorize page; the outcome arrives as a callback.
     pub async fn login(self: &Arc<Self>, scopes: Vec<String>) -> AppResult<SessionView> {
+        if let Some(error) = &self.config_error {
+            return Err(error.clone());
+        }
         let scopes = checked_scopes(&self.endpoints, scopes)?;
         let choice = *lock(&self.redirect);
         let desk = Arc::downgrade(self);
@@ -224,6 +236,9 @@ impl Desk {
     /// Resumes the saved sign-in of this backend, if any. A refused refresh
     /// token means the session is over: it is forgotten and the window says so.
     pub async fn restore(&self) {
+        if self.config_error.is_some() {
+            return;
+        }
         let Some(saved) = self.vault.saved(&self.profile()) else { return };
         let result = async {
             let endpoint = TokenEndpoint::new(&self.endpoints)?;

@@ -14,7 +14,10 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use url::Url;
 
+use aries_client::Endpoints;
+
 use crate::config;
+use crate::error::AppError;
 use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
@@ -37,24 +40,28 @@ struct Harness {
 }
 
 impl Harness {
+    /// The app in sandbox mode.
     fn new() -> Harness {
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+        let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
+        Harness::with(Mode::Sandbox, Some(sandbox), endpoints)
+    }
+
+    fn with(mode: Mode, sandbox: Option<Sandbox>, endpoints: Result<Endpoints, AppError>) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
-        let desk = tauri::async_runtime::block_on(async {
-            let sandbox = Sandbox::start().await.expect("the simulator starts");
-            Desk::new(DeskParts {
-                mode: Mode::Sandbox,
-                endpoints: config::sandbox_endpoints(sandbox.urls()),
-                sandbox: Some(sandbox),
-                vault: Vault::in_memory(),
-                journal: OrderJournal::in_memory(),
-                redirect: RedirectChoice::DeepLink,
-                notify: Box::new(|_| {}),
-                open_browser: Box::new(move |url| {
-                    browser.lock().unwrap().push(url.clone());
-                    Ok(())
-                }),
-            })
+        let desk = Desk::new(DeskParts {
+            mode,
+            endpoints,
+            sandbox,
+            vault: Vault::in_memory(),
+            journal: OrderJournal::in_memory(),
+            redirect: RedirectChoice::DeepLink,
+            notify: Box::new(|_| {}),
+            open_browser: Box::new(move |url| {
+                browser.lock().unwrap().push(url.clone());
+                Ok(())
+            }),
         });
         let app = mock_builder()
             .invoke_handler(super::handler())
@@ -108,7 +115,7 @@ impl Harness {
     }
 
     /// What the deep-link listener does with a URL the OS handed over.
-    fn deep_link(&self, url: &str) -> Result<(), crate::error::AppError> {
+    fn deep_link(&self, url: &str) -> Result<(), AppError> {
         tauri::async_runtime::block_on(self.desk.callback(url))
     }
 }
@@ -167,6 +174,21 @@ fn signed_out_commands_refuse_with_a_message_and_the_status_says_sandbox() {
     assert_eq!(h.error_code("login", json!({ "scopes": [] })), "validation");
     assert_eq!(h.error_code("login", json!({ "scopes": ["admin:everything"] })), "validation");
     assert!(h.opened.lock().unwrap().is_empty(), "no browser for a refused login");
+}
+
+#[test]
+fn a_broken_live_configuration_is_shown_and_no_sign_in_starts() {
+    let broken = AppError::config("ARIES_TOKEN_URL must use https (or a loopback address)");
+    let h = Harness::with(Mode::Live, None, Err(broken.clone()));
+    let status = h.ok("session_status", json!({}));
+    assert_eq!(
+        (&status["mode"], &status["phase"], &status["simulator"]),
+        (&json!("live"), &json!("signedOut"), &Value::Null)
+    );
+    assert_eq!(status["error"], serde_json::to_value(&broken).unwrap());
+    assert!(broken.message.contains("restart Aries Desk"), "{}", broken.message);
+    assert_eq!(h.error_code("login", json!({ "scopes": SCOPES })), "config");
+    assert!(h.opened.lock().unwrap().is_empty(), "no browser opened for a configuration that cannot work");
 }
 
 #[test]

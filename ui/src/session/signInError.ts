@@ -5,8 +5,9 @@ import type { AppError } from "../bindings";
 const HEADLINES: Record<string, string> = {
   "auth.denied": "You declined access in the browser",
   "auth.expired": "Your sign-in has expired",
-  "auth.state": "The browser's answer did not belong to this sign-in",
-  "auth.callback": "The browser's answer could not be read",
+  "auth.failed": "The sign-in did not complete",
+  "auth.browser": "Your web browser could not be opened",
+  config: "The Aries configuration needs fixing",
   network: "Aries could not be reached",
   rate_limited: "Aries asked us to slow down",
   server: "Aries had a problem",
