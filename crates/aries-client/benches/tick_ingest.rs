@@ -85,8 +85,15 @@ fn report(ticks: usize, runs: usize, measuring: bool, load_before: String, resul
     }
     let cpu = cpu_model();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("machine: {cores} cores, {cpu}; load average {load_before} before, {} after", load_average());
-    println!("(a load average near or above the core count means a busy machine: other work shared the cores)");
+    let load_after = load_average();
+    println!("machine: {cores} cores, {cpu}; load average {load_before} before, {load_after} after");
+    // The load before the bench started is other work: a core's worth of it
+    // competes with the reader or the server.
+    match load_before.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()) {
+        Some(load) if load >= 1.0 => println!("numbers from a BUSY machine: other work shared the cores; expect noise"),
+        Some(_) => println!("the machine was quiet when the bench started"),
+        None => println!("machine load unknown: the numbers may come from a busy machine"),
+    }
     println!();
     println!("| framing | bytes/frame | reader | ticks/s (median) | min | max | ingest/baseline |");
     println!("|---|---:|---|---:|---:|---:|---:|");
