@@ -13,11 +13,8 @@
 //! `--bench` (`cargo test --benches`) it makes one small run that checks the
 //! readers, and prints no verdict.
 
-#[path = "tick_ingest/feed.rs"]
 mod feed;
-#[path = "tick_ingest/readers.rs"]
 mod readers;
-#[path = "tick_ingest/server.rs"]
 mod server;
 
 use std::sync::Arc;
