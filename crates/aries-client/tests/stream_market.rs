@@ -154,7 +154,9 @@ async fn malformed_frames_are_skipped_without_reconnecting_and_no_token_is_logge
     within("shutdown", stream.shutdown()).await;
 
     let logs = captured.text();
-    assert!(logs.contains("live"), "the stream logged its progress: {logs}");
+    // Not "live": a callsite first hit by a parallel test's thread may skip this
+    // thread-local subscriber (seen once in CI); this line was awaited above.
+    assert!(logs.contains("skipping a malformed message"), "the stream's log was captured: {logs}");
     let issued = tokens.all();
     assert!(!issued.is_empty());
     for token in issued {
