@@ -295,6 +295,31 @@ fn a_forged_or_replayed_callback_is_refused_with_a_reason_and_never_disturbs_a_s
 }
 
 #[test]
+fn a_denial_or_a_spent_code_gets_a_message_that_says_what_to_do() {
+    let h = Harness::new();
+    let (first, _) = h.sign_in_in_browser();
+    let state = |url: &Url| url.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    // The user clicked Deny: Aries redirects with an error instead of a code.
+    let denied = h.deep_link(&format!("dev.ariesdesk:/oauth/callback?error=access_denied&state={}", state(&first)));
+    let denied = denied.expect_err("a denial signs nobody in");
+    assert_eq!(denied.code, "auth.denied");
+    assert!(denied.message.contains("declined access"), "{}", denied.message);
+    let status = h.ok("session_status", json!({}));
+    assert_eq!((&status["phase"], &status["error"]["code"]), (&json!("signedOut"), &json!("auth.denied")));
+
+    // A code that was already exchanged, delivered with a fresh attempt's state.
+    let (second, _) = h.sign_in_in_browser();
+    h.deep_link(second.as_str()).expect("signs in");
+    h.ok("logout", json!({}));
+    let (third, _) = h.sign_in_in_browser();
+    let code = second.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let spent = format!("dev.ariesdesk:/oauth/callback?code={code}&state={}", state(&third));
+    let error = h.deep_link(&spent).expect_err("a spent code is refused by Aries");
+    assert!(error.message.contains("expired or was already used. Sign in again"), "{}", error.message);
+    assert_eq!(h.ok("session_status", json!({}))["phase"], "signedOut");
+}
+
+#[test]
 fn a_page_from_anywhere_else_gets_no_command() {
     let mut h = Harness::new();
     h.origin = "https://aries.example.com";
