@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "cancel_login",
     "logout",
     "unlock",
+    "keep_in_memory",
     "set_redirect",
     "accounts",
     "balances",

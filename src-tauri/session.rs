@@ -316,6 +316,12 @@ impl Desk {
         Ok(self.changed().await)
     }
 
+    /// Keeps sign-ins in memory only for this run: no keychain, and no passphrase wanted.
+    pub async fn keep_in_memory(&self) -> AppResult<SessionView> {
+        self.vault.keep_in_memory()?;
+        Ok(self.changed().await)
+    }
+
     /// Called when a command meets a session the server ended.
     pub async fn session_ended(&self, error: &AppError) {
         if error.code != "auth.expired" {

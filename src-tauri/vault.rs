@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use aries_client::oauth::TokenGrant;
 use aries_client::{PersistenceError, Secret, TokenPersistence};
 use aries_store::vault::{
-    DEFAULT_KEYCHAIN_TIMEOUT, KeySource, Keychain, MemoryStore, SecretStore, StrongholdStore, VaultError, unlock_key,
+    DEFAULT_KEYCHAIN_TIMEOUT, KeySource, Keychain, MemoryStore, SecretStore, StrongholdStore, VaultError, sealed_with,
+    unlock_key,
 };
 use serde::{Deserialize, Serialize};
 
@@ -85,9 +86,9 @@ impl Vault {
         };
         let inner = match opened {
             Ok(Ok((store, _))) => Inner { store: Arc::new(store), state: VaultState::Keychain },
-            Ok(Err(VaultError::KeychainUnavailable { reason })) => {
-                tracing::info!(%reason, "no OS keychain: the vault waits for a passphrase");
-                Inner { store: Arc::new(MemoryStore::default()), state: VaultState::Locked }
+            Ok(Err(VaultError::KeychainUnavailable { reason })) if sealed_with(&dir).is_none() => {
+                tracing::info!(%reason, "no OS keychain: a passphrase may be chosen for the vault");
+                Inner { store: Arc::new(MemoryStore::default()), state: VaultState::NeedsPassphrase }
             }
             Ok(Err(VaultError::Locked)) => {
                 tracing::info!("the vault is sealed with a passphrase: it waits for it");
@@ -116,11 +117,25 @@ impl Vault {
         self.lock().state
     }
 
+    /// The user chose not to save sign-ins on this computer (no keychain, no passphrase).
+    pub fn keep_in_memory(&self) -> AppResult<()> {
+        let mut inner = self.lock();
+        if inner.state != VaultState::NeedsPassphrase {
+            return Err(AppError::new(
+                "vault.unlocked",
+                "This choice is only offered before a passphrase is set.",
+                false,
+            ));
+        }
+        inner.state = VaultState::MemoryOnly;
+        Ok(())
+    }
+
     /// Opens (or creates) the snapshot with a key derived from `passphrase`.
     /// A sign-in made while locked (kept in memory under `profile`) moves into
     /// it, unless the snapshot already holds a sign-in of its own.
     pub async fn unlock(&self, passphrase: Secret, profile: &str) -> AppResult<()> {
-        if self.state() != VaultState::Locked {
+        if !matches!(self.state(), VaultState::Locked | VaultState::NeedsPassphrase) {
             return Err(AppError::new("vault.unlocked", "The vault is already open.", false));
         }
         let dir = self.dir.clone();
@@ -198,6 +213,23 @@ impl TokenPersistence for VaultSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vault_in(state: VaultState) -> Vault {
+        let inner = Inner { store: Arc::new(MemoryStore::default()), state };
+        Vault { dir: PathBuf::new(), inner: Arc::new(Mutex::new(inner)) }
+    }
+
+    #[test]
+    fn memory_only_is_a_choice_offered_only_before_a_passphrase_is_set() {
+        let fresh = vault_in(VaultState::NeedsPassphrase);
+        fresh.keep_in_memory().unwrap();
+        assert_eq!(fresh.state(), VaultState::MemoryOnly);
+        assert!(fresh.keep_in_memory().is_err(), "made once");
+        // A saved sign-in waits for its passphrase: declining would hide it, so it is not offered.
+        let sealed = vault_in(VaultState::Locked);
+        assert_eq!(sealed.keep_in_memory().unwrap_err().code, "vault.unlocked");
+        assert_eq!(sealed.state(), VaultState::Locked);
+    }
 
     #[tokio::test]
     async fn a_saved_sign_in_reads_back_and_is_forgotten() {

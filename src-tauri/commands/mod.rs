@@ -41,6 +41,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         session::cancel_login,
         session::logout,
         session::unlock,
+        session::keep_in_memory,
         session::set_redirect,
         accounts::accounts,
         accounts::balances,

@@ -33,6 +33,12 @@ pub async fn unlock(desk: DeskState<'_>, passphrase: Secret) -> AppResult<Sessio
     desk.unlock(passphrase).await
 }
 
+/// Declines to set a passphrase: sign-ins stay in memory for this run.
+#[tauri::command]
+pub async fn keep_in_memory(desk: DeskState<'_>) -> AppResult<SessionView> {
+    desk.keep_in_memory().await
+}
+
 #[tauri::command]
 pub async fn set_redirect(desk: DeskState<'_>, redirect: RedirectChoice) -> AppResult<SessionView> {
     Ok(desk.set_redirect(redirect).await)

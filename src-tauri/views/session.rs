@@ -24,8 +24,11 @@ pub enum VaultState {
     Keychain,
     /// Encrypted with the passphrase the user typed.
     Passphrase,
-    /// A passphrase is needed: there is no keychain.
+    /// A sign-in is saved under a passphrase: it opens when the user types it.
     Locked,
+    /// No keychain and nothing saved yet: the user may choose a passphrase to
+    /// keep sign-ins on this computer, or keep them in memory only.
+    NeedsPassphrase,
     /// Nothing is saved: the next start needs a new sign-in.
     MemoryOnly,
 }

@@ -106,13 +106,20 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
   await shot("01-signed-out");
 });
 
-test("without a keychain the vault is unlocked with a passphrase", async () => {
+test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
   const status = await invokeInPage("session_status");
-  assert.equal(status.value.vault, "locked", "no secret service runs here");
+  assert.equal(status.value.vault, "needsPassphrase", "no secret service runs here, and nothing is saved yet");
   const passphrase = await byTest("passphrase");
   await passphrase.waitForDisplayed({ timeout: 10_000 });
+  assert.ok(await (await byTest("keep-in-memory")).isDisplayed(), "not saving is offered too");
   await passphrase.setValue("correct horse battery staple");
-  await shot("02-unlock");
+  await (await byTest("passphrase-repeat")).setValue("correct horse battery stable");
+  await (await byTest("passphrase-mismatch")).waitForDisplayed({ timeout: 5_000 });
+  await shot("02a-passphrase-mismatch");
+  await browser.keys("Enter");
+  assert.equal((await invokeInPage("session_status")).value.vault, "needsPassphrase", "a mismatch saves nothing");
+  await (await byTest("passphrase-repeat")).setValue("correct horse battery staple");
+  await shot("02b-passphrase-chosen");
   await browser.keys("Enter");
   await browser.waitUntil(async () => (await invokeInPage("session_status")).value.vault === "passphrase", {
     timeout: 20_000,

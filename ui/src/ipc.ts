@@ -29,6 +29,7 @@ export const login = (scopes: string[]) => call<SessionView>("login", { scopes }
 export const cancelLogin = () => call<SessionView>("cancel_login");
 export const logout = () => call<SessionView>("logout");
 export const unlock = (passphrase: string) => call<SessionView>("unlock", { passphrase });
+export const keepInMemory = () => call<SessionView>("keep_in_memory");
 export const setRedirect = (redirect: RedirectChoice) => call<SessionView>("set_redirect", { redirect });
 export const accounts = () => call<AccountView[]>("accounts");
 export const searchSymbols = (query: string) => call<SymbolHit[]>("search_symbols", { query });

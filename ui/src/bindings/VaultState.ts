@@ -3,4 +3,4 @@
 /**
  * Where sign-ins are kept between runs.
  */
-export type VaultState = "keychain" | "passphrase" | "locked" | "memoryOnly";
+export type VaultState = "keychain" | "passphrase" | "locked" | "needsPassphrase" | "memoryOnly";

@@ -66,8 +66,12 @@ export function SignIn(props: { session: Session; view: SessionView }) {
         </Match>
       </Switch>
       <RedirectSetting redirect={props.view.redirect} disabled={pending()} setRedirect={props.session.setRedirect} />
-      <Show when={props.view.vault === "locked"}>
-        <UnlockDialog unlock={props.session.unlock} />
+      <Show when={props.view.vault === "locked" || props.view.vault === "needsPassphrase"}>
+        <UnlockDialog
+          mode={props.view.vault === "locked" ? "unlock" : "create"}
+          unlock={props.session.unlock}
+          keepInMemory={props.session.keepInMemory}
+        />
       </Show>
     </section>
   );

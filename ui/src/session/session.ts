@@ -43,6 +43,7 @@ export function createSession() {
     cancelLogin: updating(ipc.cancelLogin),
     logout: updating(ipc.logout),
     unlock: updating(ipc.unlock),
+    keepInMemory: updating(ipc.keepInMemory),
     setRedirect: updating(ipc.setRedirect),
   };
 }
