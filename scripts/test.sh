@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: formatting, lints,
-# the Rust tests, the UI typecheck and build, and the end-to-end smoke test.
+# the Rust tests, the UI typecheck, unit tests and build, and the end-to-end smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -20,6 +20,8 @@ ensure_tauri_driver
 # and the tests of the root package need it built.
 step "UI typecheck"
 npm run typecheck
+step "UI unit tests"
+npm run test:ui
 step "UI build"
 npm run build
 
@@ -29,6 +31,15 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
+step "TypeScript bindings match the Rust types"
+# `cargo test` has just rewritten ui/src/bindings from the Rust views (ts-rs);
+# the UI was typechecked against the committed copy, so the two must agree.
+if [ -n "$(git status --porcelain --untracked-files=all -- ui/src/bindings)" ]; then
+  git status --short -- ui/src/bindings
+  git --no-pager diff -- ui/src/bindings | head -60
+  echo "ui/src/bindings is not what the Rust types generate: commit the files cargo test wrote" >&2
+  exit 1
+fi
 step "cargo build -p aries-desk"
 cargo build -p aries-desk --locked
 

@@ -1,8 +1,31 @@
+/// Every `#[tauri::command]` of src-tauri/commands, as registered in lib.rs.
+const COMMANDS: &[&str] = &[
+    "session_status",
+    "login",
+    "cancel_login",
+    "logout",
+    "unlock",
+    "keep_in_memory",
+    "set_redirect",
+    "accounts",
+    "balances",
+    "positions",
+    "watch_account",
+    "search_symbols",
+    "chart_history",
+    "watch_quotes",
+    "preview_order",
+    "place_order",
+    "cancel_order",
+    "replace_order",
+    "list_orders",
+];
+
 fn main() {
     // Each app command listed here gets `allow-*`/`deny-*` permissions, so the
     // capability in tauri.conf.json can grant the window exactly these.
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&["sandbox_status"])),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri build script failed");
 }

@@ -1,26 +1,149 @@
-//! The desktop shell: wires the crates to Tauri. For now it starts the
-//! in-process simulator (sandbox mode) and tells the window where it runs.
+//! The desktop shell: wires aries-client, aries-store and the sandbox
+//! simulator to Tauri. Logic lives in the crates; this crate holds the
+//! session state, the IPC commands, the OS integration (deep links, system
+//! browser, tray) and the live-data pumps.
 
 mod commands;
+mod config;
+mod error;
+mod journal;
+mod login;
 mod sandbox;
+mod session;
+mod stream;
+mod tray;
+mod vault;
+pub mod views;
 
-use tauri::Manager;
+use std::sync::{Arc, Mutex};
+
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_deep_link::DeepLinkExt;
+use tauri_plugin_opener::OpenerExt;
+use url::Url;
+
+use crate::error::AppError;
+use crate::journal::OrderJournal;
+use crate::sandbox::Sandbox;
+use crate::session::{Desk, DeskParts};
+use crate::vault::Vault;
+use crate::views::session::{Mode, RedirectChoice};
 
 pub fn run() {
     // RUST_LOG overrides; by default say where the sandbox simulator listens.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // ARIES_DESK_LOG_FILE sends the log to a file (support, and the e2e secrets check).
+    let file = std::env::var_os("ARIES_DESK_LOG_FILE")
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    match file {
+        Some(file) => {
+            tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(Mutex::new(file)).init()
+        }
+        None => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     tauri::Builder::default()
+        // First, so a second instance (the OS handing over a deep link) exits
+        // before anything else starts; its argv goes to the deep-link plugin.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| show_main_window(app)))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            // The simulator's tasks must live on Tauri's Tokio runtime, so it
-            // is started there; setup waits only for the port to be bound.
-            let sandbox = tauri::async_runtime::block_on(sandbox::Sandbox::start())?;
-            tracing::info!(simulator = %sandbox.status().simulator, "sandbox started");
-            app.manage(sandbox);
+            let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
+            app.manage(desk.clone());
+            listen_for_callbacks(app.handle(), desk.clone());
+            tray::install(app.handle(), desk.clone())?;
+            tauri::async_runtime::spawn(async move { desk.restore().await });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::sandbox::sandbox_status])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running Aries Desk");
+}
+
+/// Builds the desk for the configured backend: the sandbox simulator unless
+/// live Aries is configured. Runs on Tauri's Tokio runtime, where the
+/// simulator's and the client's tasks must live.
+async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let config_file = config::config_file(app.path().app_config_dir().ok().as_deref());
+    let mode = config::mode(config_file.as_deref());
+    let (endpoints, sandbox) = match mode {
+        Mode::Live => (config::live_endpoints(config_file.as_deref()).map_err(AppError::config), None),
+        Mode::Sandbox => {
+            let sandbox = Sandbox::start().await?;
+            tracing::info!(simulator = %sandbox.status().simulator, "sandbox started");
+            (Ok(config::sandbox_endpoints(sandbox.urls())), Some(sandbox))
+        }
+    };
+    let redirect = register_scheme(app);
+    let vault = Vault::open(data_dir.join("vault")).await;
+    let journal = OrderJournal::open(&data_dir.join("journal.sqlite"))?;
+    let notify_app = app.clone();
+    let browser_app = app.clone();
+    Ok(Desk::new(DeskParts {
+        mode,
+        endpoints,
+        sandbox,
+        vault,
+        journal,
+        redirect,
+        notify: Box::new(move |view| {
+            let _ = notify_app.emit_to("main", "session-changed", view);
+        }),
+        open_browser: Box::new(move |url| open_browser(&browser_app, url)),
+    }))
+}
+
+/// Registers `dev.ariesdesk:` with the OS where an app can do so itself, so
+/// unbundled builds receive deep links too. Where it fails, sign-in falls back
+/// to the loopback redirect.
+fn register_scheme<R: Runtime>(app: &AppHandle<R>) -> RedirectChoice {
+    #[cfg(any(target_os = "linux", windows))]
+    if let Err(error) = app.deep_link().register_all() {
+        tracing::warn!(%error, "could not register the dev.ariesdesk: scheme; sign-in will use a loopback redirect");
+        return RedirectChoice::Loopback;
+    }
+    let _ = app;
+    RedirectChoice::DeepLink
+}
+
+/// Deep links reach the running app from a second process (through the
+/// single-instance plugin) or, at a cold start, on its own command line.
+fn listen_for_callbacks<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
+    let deliver = move |urls: Vec<Url>| {
+        for url in urls {
+            let desk = desk.clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = desk.callback(url.as_str()).await;
+            });
+        }
+    };
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        deliver(urls.clone());
+    }
+    let on_open = deliver.clone();
+    app.deep_link().on_open_url(move |event| on_open(event.urls()));
+}
+
+/// The system browser, never a webview of ours (RFC 8252 §8.12). `$BROWSER`
+/// (the Unix convention, first of a colon-separated list) wins when set.
+fn open_browser<R: Runtime>(app: &AppHandle<R>, url: &Url) -> Result<(), String> {
+    let browser = std::env::var("BROWSER").ok();
+    match browser.as_deref().and_then(|b| b.split(':').find(|c| !c.trim().is_empty())) {
+        Some(command) => std::process::Command::new(command.trim())
+            .arg(url.as_str())
+            .spawn()
+            .map(drop)
+            .map_err(|e| format!("{command}: {e}")),
+        None => app.opener().open_url(url.as_str(), None::<&str>).map_err(|e| e.to_string()),
+    }
+}
+
+fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }

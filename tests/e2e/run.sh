@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the WebDriver smoke test against the built app (debug profile) inside a
-# virtual X server and a private D-Bus session. Needs: xvfb, dbus,
+# Runs the end-to-end suite (the stand-in browser's own tests, then the app,
+# debug profile) inside a virtual X server and a private D-Bus session.
 # webkit2gtk-driver, x11-utils, tauri-driver, `npm ci`, and
 # `cargo build -p aries-desk`.
 set -euo pipefail
@@ -15,4 +15,4 @@ log=tests/e2e/artifacts/session.log
 # after the test has ended.
 exec 3>&1 4>&2
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- sh -c 'exec node --test tests/e2e/smoke.test.mjs >&3 2>&4' >"$log" 2>&1
+  dbus-run-session -- sh -c 'exec node --test --test-concurrency=1 tests/e2e/browser.test.mjs tests/e2e/desk.test.mjs >&3 2>&4' >"$log" 2>&1

@@ -1,36 +1,40 @@
-import { Match, Switch, createResource } from "solid-js";
-import { sandboxStatus } from "./ipc";
+import { Match, Switch } from "solid-js";
+import { Desk } from "./Desk";
+import { createQuoteBook } from "./quotes/book";
+import { Header } from "./session/Header";
+import { SignIn } from "./session/SignIn";
+import { createSession } from "./session/session";
+import { createAction } from "./ui/action";
 
-// At this stage the window only says what is running: the product name, the
-// sandbox marker and where the in-process simulator answers. No trading yet.
 export function App() {
-  const [status] = createResource(sandboxStatus);
+  const session = createSession();
+  const book = createQuoteBook();
+  const signOut = createAction(session.logout);
+  const signedIn = () => {
+    const view = session.view();
+    return view?.phase === "signedIn" ? view : null;
+  };
 
   return (
     <main class="shell">
-      <header class="bar">
-        <h1>Aries Desk</h1>
-        <span class="badge" hidden={status()?.mode !== "sandbox"}>
-          SANDBOX
-        </span>
-      </header>
-      <section class="status">
-        <Switch>
-          <Match when={status.loading}>
-            <p>Starting…</p>
-          </Match>
-          <Match when={status.error}>
-            <p class="error">Could not read the sandbox status: {String(status.error)}</p>
-          </Match>
-          <Match when={status()}>
-            {(s) => (
-              <p>
-                Simulator running at <code class="sim-url">{s().simulator}</code>
-              </p>
-            )}
-          </Match>
-        </Switch>
-      </section>
+      <Header session={session.view()} connection={book.connection()} signOut={signOut} />
+      <Switch>
+        <Match when={session.startError()}>
+          {(error) => (
+            <section class="status" role="alert">
+              <p class="error">{error().message}</p>
+              <button type="button" onClick={session.retryStart}>
+                Retry
+              </button>
+            </section>
+          )}
+        </Match>
+        <Match when={signedIn()}>{(view) => <Desk view={view()} book={book} />}</Match>
+        <Match when={session.view()}>{(view) => <SignIn session={session} view={view()} />}</Match>
+        <Match when={!session.view()}>
+          <p class="status">Starting…</p>
+        </Match>
+      </Switch>
     </main>
   );
 }

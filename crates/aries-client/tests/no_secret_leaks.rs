@@ -5,18 +5,18 @@
 //! `tracing` output captured, and none of those secrets may appear.
 
 mod common;
+mod log_capture;
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aries_client::oauth::{PendingLogins, TokenEndpoint, parse_callback};
 use aries_client::{Error, Secret, TokenManager};
 use common::*;
+use log_capture::capture_logs;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tracing_subscriber::EnvFilter;
 
 /// Every JSON body that went through the proxy, both ways.
 type Bodies = Arc<Mutex<Vec<Value>>>;
@@ -74,20 +74,6 @@ async fn forward(mut socket: TcpStream, http: &reqwest::Client, upstream: &str, 
     socket.write_all(&answer).await.unwrap();
 }
 
-/// A `tracing` writer appending to a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The secret values found in the recorded bodies.
 fn secrets_in(bodies: &[Value]) -> Vec<String> {
     let fields = ["code", "code_verifier", "access_token", "refresh_token"];
@@ -102,14 +88,7 @@ fn secrets_in(bodies: &[Value]) -> Vec<String> {
 // hyper on every task.
 #[tokio::test(flavor = "current_thread")]
 async fn no_secret_in_logs_debug_or_error_messages() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("trace,aries_sim=off"))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
 
     let sim = start_with_access_ttl(Duration::from_secs(5)).await;
     let bodies = Bodies::default();
@@ -153,7 +132,7 @@ async fn no_secret_in_logs_debug_or_error_messages() {
     let secrets = secrets_in(&bodies.lock().unwrap());
     // One exchange (code, verifier, two tokens back), one refresh (two back), the spent refresh.
     assert!(secrets.len() >= 9, "the proxy saw the secrets: {}", secrets.len());
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("access token refreshed"), "the client's own logs were captured");
     assert!(logs.contains("the session has ended"));
     for secret in &secrets {

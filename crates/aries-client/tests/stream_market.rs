@@ -4,9 +4,9 @@
 //! staleness per symbol, and a revoked session ending in `SignedOut`.
 
 mod common;
+mod log_capture;
 mod stream_support;
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,9 +14,9 @@ use aries_client::oauth::TokenEndpoint;
 use aries_client::stream::{ConnectionState, MarketStream, Quote, Source, StreamConfig};
 use aries_client::{Error, TokenManager};
 use aries_sim::{FaultConfig, MarketHours, RunningSim, SimConfig};
+use log_capture::capture_logs;
 use rust_decimal::Decimal;
 use stream_support::*;
-use tracing_subscriber::EnvFilter;
 
 fn connect(sim: &RunningSim) -> (MarketStream, Arc<SimTokens>) {
     let tokens = SimTokens::new(sim);
@@ -134,37 +134,10 @@ async fn dropped_sockets_reconnect_resubscribe_and_updates_keep_flowing() {
     updated_after(&stream, "AAPL", Instant::now()).await;
 }
 
-/// A `tracing` writer appending to a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 // One thread, so the thread-local subscriber sees the stream task.
 #[tokio::test(flavor = "current_thread")]
 async fn malformed_frames_are_skipped_without_reconnecting_and_no_token_is_logged() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("trace,aries_sim=off"))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
 
     let sim = start().await;
     // Each socket sends one broken frame after its fifth.

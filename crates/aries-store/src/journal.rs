@@ -1,0 +1,249 @@
+//! The order journal: every order intent is written here **before** it is
+//! sent, so that a double-clicked Confirm cannot send twice and a crash or a
+//! lost answer leaves a record to reconcile. One SQLite file in the app data
+//! folder, in WAL mode with `synchronous = FULL`: a recorded step is on disk
+//! when the call returns.
+//!
+//! The protocol for one order (client id minted once per intent):
+//! 1. [`Journal::record_intent`]; on [`Recorded::AlreadyRecorded`] do not send.
+//! 2. [`Journal::record_sent`] just before sending; it refuses a second time.
+//! 3. The answer: [`record_ack`](Journal::record_ack),
+//!    [`record_rejected`](Journal::record_rejected) or
+//!    [`record_unknown`](Journal::record_unknown).
+//! 4. Every order record from the account stream or a list:
+//!    [`record_event`](Journal::record_event).
+//! 5. At start and after an unknown outcome: reconcile each of
+//!    [`unresolved`](Journal::unresolved) and [`resolve`](Journal::resolve) it.
+//!
+//! The log (`intents`, `events`) is append-only; each intent's latest state is
+//! derived from it by the rules in `state` and kept in `orders`.
+
+mod rows;
+mod schema;
+mod state;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use aries_client::models::{Order, OrderStatus};
+use aries_client::order::OrderRequest;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use state::Event;
+pub use state::{IntentState, Outcome};
+
+/// A journal error. Messages say what to do next; they hold no order contents beyond ids.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error(
+        "the order journal could not be read or written ({0}): check the app data folder's free space and permissions"
+    )]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the order has no client order id: mint one (aries_client::rest::mint_client_id) before recording it")]
+    NoClientId,
+    #[error("order {0} is not in the journal: record the intent before anything that happens to it")]
+    UnknownIntent(String),
+    #[error(
+        "order {client_id} is {state}, so it cannot be marked {event}; if it may have reached Aries, \
+         reconcile it with the order list first"
+    )]
+    Refused { client_id: String, state: &'static str, event: &'static str },
+    #[error("the order found for {client_id} belongs to {other}: reconcile with the order placed under {client_id}")]
+    OtherOrder { client_id: String, other: String },
+    #[error(
+        "the order journal was written by a newer Aries Desk (schema {found}; this version knows {known}): update the app"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("the journal's record of order {client_id} is unreadable ({what}): reconcile it with the order list")]
+    BadRecord { client_id: String, what: String },
+}
+
+/// One intent and its latest state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub client_id: String,
+    pub account_id: String,
+    /// The request body as sent (`OrderRequest`'s JSON).
+    pub request: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub state: IntentState,
+}
+
+/// What [`Journal::record_intent`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recorded {
+    /// A new intent: go on and send it.
+    New,
+    /// This client id is already journaled: do **not** send again.
+    AlreadyRecorded(Box<JournalEntry>),
+}
+
+pub struct Journal {
+    db: Mutex<Connection>,
+}
+
+impl Journal {
+    /// Opens (or creates) the journal file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        let db = Connection::open(path)?;
+        let mode: String = db.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "the order journal could not switch to WAL mode");
+        }
+        Journal::ready(db)
+    }
+
+    /// A journal that lives as long as the value (tests, memory-only mode).
+    pub fn in_memory() -> Result<Journal, JournalError> {
+        Journal::ready(Connection::open_in_memory()?)
+    }
+
+    fn ready(mut db: Connection) -> Result<Journal, JournalError> {
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", true)?;
+        db.busy_timeout(Duration::from_secs(5))?;
+        schema::migrate(&mut db)?;
+        Ok(Journal { db: Mutex::new(db) })
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic mid-transaction rolled that transaction back; the connection is fine.
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the intent to place `request` (which must carry its client id).
+    pub fn record_intent(&self, request: &OrderRequest, created_at: DateTime<Utc>) -> Result<Recorded, JournalError> {
+        let client_id = request.client_id().ok_or(JournalError::NoClientId)?;
+        let body = serde_json::to_string(request).expect("an order request always serialises");
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO intents (client_id, account_id, request, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (client_id) DO NOTHING",
+            )?
+            .execute(params![client_id, request.account_id(), body, rows::time(created_at)])?;
+        if inserted == 0 {
+            let existing = entry(&tx, client_id)?.ok_or_else(|| JournalError::UnknownIntent(client_id.into()))?;
+            return Ok(Recorded::AlreadyRecorded(Box::new(existing)));
+        }
+        rows::save(&tx, client_id, &IntentState::new(created_at))?;
+        tx.commit()?;
+        Ok(Recorded::New)
+    }
+
+    /// Call just before sending: from here on the order may have reached Aries.
+    /// Refused unless the intent was never sent or reconciliation found nothing.
+    pub fn record_sent(&self, client_id: &str) -> Result<(), JournalError> {
+        self.apply(client_id, Event::Sent)
+    }
+
+    /// Aries acknowledged the order under `cl_ord_id`.
+    pub fn record_ack(&self, client_id: &str, cl_ord_id: &str, status: &OrderStatus) -> Result<(), JournalError> {
+        self.apply(client_id, Event::Ack { cl_ord_id: cl_ord_id.into(), status: status.clone() })
+    }
+
+    /// Aries refused the order.
+    pub fn record_rejected(&self, client_id: &str, reason: &str) -> Result<(), JournalError> {
+        self.apply(client_id, Event::Rejected { reason: reason.into() })
+    }
+
+    /// No answer came: the order may or may not exist.
+    pub fn record_unknown(&self, client_id: &str) -> Result<(), JournalError> {
+        self.apply(client_id, Event::Unknown)
+    }
+
+    /// The user asked to cancel the order.
+    pub fn record_cancel_requested(&self, client_id: &str) -> Result<(), JournalError> {
+        self.apply(client_id, Event::CancelRequested)
+    }
+
+    /// An order record from the account stream or an order list. Returns the
+    /// client id of the intent it belongs to, or `None` for an order this app
+    /// did not place (nothing is recorded then).
+    pub fn record_event(&self, order: &Order) -> Result<Option<String>, JournalError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let Some(client_id) = rows::intent_of(&tx, order)? else { return Ok(None) };
+        apply_in(&tx, &client_id, &Event::Order(Box::new(order.clone())))?;
+        tx.commit()?;
+        Ok(Some(client_id))
+    }
+
+    /// Reconciliation's answer for an unresolved intent: the order Aries has
+    /// under this client id, or `None` when it has none (the intent may then be sent again).
+    pub fn resolve(&self, client_id: &str, order: Option<&Order>) -> Result<(), JournalError> {
+        if let Some(other) = order.and_then(|o| o.client_id.as_deref()).filter(|c| *c != client_id) {
+            return Err(JournalError::OtherOrder { client_id: client_id.into(), other: other.into() });
+        }
+        self.apply(client_id, Event::Resolved(order.map(|o| Box::new(o.clone()))))
+    }
+
+    pub fn entry(&self, client_id: &str) -> Result<Option<JournalEntry>, JournalError> {
+        entry(&self.db(), client_id)
+    }
+
+    /// The intents to reconcile, oldest first: sent with no answer yet, or whose answer was lost.
+    pub fn unresolved(&self) -> Result<Vec<JournalEntry>, JournalError> {
+        let sql = format!("{} WHERE o.outcome IN ('sent', 'unknown') ORDER BY i.created_at, i.rowid", rows::ENTRIES);
+        query(&self.db(), &sql, params![])
+    }
+
+    /// The latest state of each order of `account_id` created at or after `since`, newest first.
+    pub fn orders(&self, account_id: &str, since: DateTime<Utc>) -> Result<Vec<JournalEntry>, JournalError> {
+        let sql = format!(
+            "{} WHERE i.account_id = ?1 AND i.created_at >= ?2 ORDER BY i.created_at DESC, i.rowid DESC",
+            rows::ENTRIES
+        );
+        query(&self.db(), &sql, params![account_id, rows::time(since)])
+    }
+
+    fn apply(&self, client_id: &str, event: Event) -> Result<(), JournalError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        apply_in(&tx, client_id, &event)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Appends `event` to the intent's log and updates its latest state, or
+/// refuses it and changes nothing.
+fn apply_in(tx: &Transaction<'_>, client_id: &str, event: &Event) -> Result<(), JournalError> {
+    let mut state = entry(tx, client_id)?.ok_or_else(|| JournalError::UnknownIntent(client_id.into()))?.state;
+    let now = Utc::now();
+    state.apply(event, now).map_err(|r| JournalError::Refused {
+        client_id: client_id.into(),
+        state: r.state,
+        event: r.event,
+    })?;
+    rows::insert_event(tx, client_id, event, now)?;
+    if let Some(cl_ord_id) = linked_id(event) {
+        rows::link(tx, cl_ord_id, client_id)?;
+    }
+    rows::save(tx, client_id, &state)?;
+    Ok(())
+}
+
+/// The `clOrdId` an event ties to its intent.
+fn linked_id(event: &Event) -> Option<&str> {
+    match event {
+        Event::Ack { cl_ord_id, .. } => Some(cl_ord_id),
+        Event::Order(o) | Event::Resolved(Some(o)) => Some(&o.cl_ord_id),
+        _ => None,
+    }
+}
+
+fn entry(db: &Connection, client_id: &str) -> Result<Option<JournalEntry>, JournalError> {
+    let sql = format!("{} WHERE i.client_id = ?1", rows::ENTRIES);
+    let raw = db.prepare_cached(&sql)?.query_row([client_id], rows::RawEntry::read).optional()?;
+    raw.map(rows::RawEntry::decode).transpose()
+}
+
+fn query(db: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<JournalEntry>, JournalError> {
+    let raw: Vec<rows::RawEntry> =
+        db.prepare_cached(sql)?.query_map(params, rows::RawEntry::read)?.collect::<Result<_, _>>()?;
+    raw.into_iter().map(rows::RawEntry::decode).collect()
+}

@@ -1,0 +1,281 @@
+//! The order journal: one intent per client id, persistence across reopen,
+//! what is left to reconcile, the latest state of each order along a replace
+//! chain, and migration of an older file.
+
+use std::path::Path;
+
+use aries_client::models::{Order, OrderStatus, OrderType, Side, TimeInForce};
+use aries_client::order::OrderRequest;
+use aries_store::{Journal, JournalEntry, JournalError, Outcome, Recorded};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rusqlite::Connection;
+use serde_json::json;
+
+const ACCOUNT: &str = "10001";
+
+fn t(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 14, minute, 0).unwrap()
+}
+
+fn request(client_id: &str) -> OrderRequest {
+    request_in(ACCOUNT, client_id)
+}
+
+fn request_in(account: &str, client_id: &str) -> OrderRequest {
+    OrderRequest::builder()
+        .account_id(account)
+        .symbol("AAPL")
+        .side(Side::Buy)
+        .order_type(OrderType::Limit)
+        .qty("10")
+        .price("189.00")
+        .time_in_force(TimeInForce::Day)
+        .client_id(client_id)
+        .build()
+        .unwrap()
+}
+
+/// An order record as the account stream sends it (aries-api.md §8.6).
+fn order(client_id: &str, cl_ord_id: &str, status: &str, cum_qty: &str, updated_minute: u32) -> Order {
+    serde_json::from_value(order_json(client_id, cl_ord_id, status, cum_qty, updated_minute)).unwrap()
+}
+
+fn order_json(client_id: &str, cl_ord_id: &str, status: &str, cum_qty: &str, updated_minute: u32) -> serde_json::Value {
+    json!({
+        "clOrdId": cl_ord_id, "ordId": format!("ord-{client_id}"), "accountId": ACCOUNT, "clientId": client_id,
+        "symbol": "AAPL", "side": "BUY", "type": "LIMIT", "timeInForce": "DAY", "qty": "10", "price": "189.00",
+        "ordStatus": status, "cumQty": cum_qty, "leavesQty": "0", "avgPrice": "0",
+        "createdAt": t(0).to_rfc3339(), "updatedAt": t(updated_minute).to_rfc3339(),
+    })
+}
+
+fn state(journal: &Journal, client_id: &str) -> JournalEntry {
+    journal.entry(client_id).unwrap().expect("journaled")
+}
+
+fn ids(entries: &[JournalEntry]) -> Vec<&str> {
+    entries.iter().map(|e| e.client_id.as_str()).collect()
+}
+
+#[test]
+fn a_second_intent_with_the_same_client_id_is_refused_and_says_where_the_first_stands() {
+    let journal = Journal::in_memory().unwrap();
+    assert_eq!(journal.record_intent(&request("desk-1"), t(0)).unwrap(), Recorded::New);
+    journal.record_sent("desk-1").unwrap();
+    // The double-clicked Confirm: same client id, no second send.
+    let Recorded::AlreadyRecorded(existing) = journal.record_intent(&request("desk-1"), t(1)).unwrap() else {
+        panic!("the second intent must be refused");
+    };
+    assert_eq!((existing.state.outcome, existing.created_at), (Outcome::Sent, t(0)));
+    let err = journal.record_sent("desk-1").unwrap_err();
+    assert!(matches!(err, JournalError::Refused { state: "sent", event: "sent", .. }), "{err:?}");
+    // Only one intent and one "sent" in the log.
+    assert_eq!(ids(&journal.orders(ACCOUNT, t(0)).unwrap()), ["desk-1"]);
+
+    let untagged = OrderRequest::builder()
+        .account_id(ACCOUNT)
+        .symbol("AAPL")
+        .side(Side::Buy)
+        .order_type(OrderType::Market)
+        .qty("1")
+        .time_in_force(TimeInForce::Day)
+        .build()
+        .unwrap();
+    assert!(matches!(journal.record_intent(&untagged, t(0)), Err(JournalError::NoClientId)));
+    assert!(matches!(journal.record_sent("desk-404"), Err(JournalError::UnknownIntent(_))));
+}
+
+#[test]
+fn reopening_the_file_keeps_every_intent_and_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let before: Vec<JournalEntry> = {
+        let journal = Journal::open(&path).unwrap();
+        journal.record_intent(&request("desk-1"), t(0)).unwrap();
+        journal.record_sent("desk-1").unwrap();
+        journal.record_ack("desk-1", "c1", &OrderStatus::New).unwrap();
+        journal.record_event(&order("desk-1", "c1", "PARTIALLY_FILLED", "4", 2)).unwrap();
+        journal.record_intent(&request("desk-2"), t(1)).unwrap();
+        journal.record_sent("desk-2").unwrap();
+        journal.record_unknown("desk-2").unwrap();
+        journal.record_intent(&request("desk-3"), t(2)).unwrap();
+        journal.orders(ACCOUNT, t(0)).unwrap()
+    };
+    assert_eq!(before.len(), 3);
+    let journal = Journal::open(&path).unwrap();
+    assert_eq!(journal.orders(ACCOUNT, t(0)).unwrap(), before);
+    assert_eq!(ids(&journal.unresolved().unwrap()), ["desk-2"]);
+    assert!(matches!(journal.record_intent(&request("desk-1"), t(5)).unwrap(), Recorded::AlreadyRecorded(_)));
+    let mode: String = Connection::open(&path).unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn unresolved_lists_exactly_the_unanswered_and_the_lost_answers() {
+    let journal = Journal::in_memory().unwrap();
+    for (i, id) in
+        ["recorded", "sent", "acked", "unknown", "rejected", "not-placed", "found", "streamed"].into_iter().enumerate()
+    {
+        journal.record_intent(&request(id), t(i as u32)).unwrap();
+        if id != "recorded" {
+            journal.record_sent(id).unwrap();
+        }
+    }
+    journal.record_ack("acked", "c-acked", &OrderStatus::New).unwrap();
+    journal.record_unknown("unknown").unwrap();
+    journal.record_rejected("rejected", "ORDER_EXCEEDS_LIMIT").unwrap();
+    journal.record_unknown("not-placed").unwrap();
+    journal.resolve("not-placed", None).unwrap();
+    journal.record_unknown("found").unwrap();
+    journal.resolve("found", Some(&order("found", "c-found", "NEW", "0", 7))).unwrap();
+    // The account stream answered before (instead of) the REST call.
+    assert_eq!(
+        journal.record_event(&order("streamed", "c-streamed", "NEW", "0", 8)).unwrap().as_deref(),
+        Some("streamed")
+    );
+
+    assert_eq!(ids(&journal.unresolved().unwrap()), ["sent", "unknown"]);
+    let outcome = |id| state(&journal, id).state.outcome;
+    assert_eq!(outcome("recorded"), Outcome::Recorded);
+    assert_eq!(outcome("rejected"), Outcome::Rejected { reason: "ORDER_EXCEEDS_LIMIT".into() });
+    assert_eq!(outcome("not-placed"), Outcome::NotPlaced);
+    assert_eq!((outcome("found"), outcome("streamed")), (Outcome::Accepted, Outcome::Accepted));
+
+    // Reconciliation that found nothing allows exactly one new send.
+    journal.record_sent("not-placed").unwrap();
+    assert!(journal.record_sent("not-placed").is_err());
+    assert_eq!(ids(&journal.unresolved().unwrap()), ["sent", "unknown", "not-placed"]);
+    // An order found for another client id is not this intent's answer.
+    let err = journal.resolve("unknown", Some(&order("someone-else", "c9", "NEW", "0", 9))).unwrap_err();
+    assert!(matches!(err, JournalError::OtherOrder { .. }), "{err:?}");
+}
+
+#[test]
+fn the_latest_state_follows_the_events_along_a_replace_chain() {
+    let journal = Journal::in_memory().unwrap();
+    journal.record_intent(&request("desk-1"), t(0)).unwrap();
+    journal.record_sent("desk-1").unwrap();
+    journal.record_ack("desk-1", "c1", &OrderStatus::New).unwrap();
+    let latest = |j: &Journal| {
+        let e = state(j, "desk-1");
+        (e.state.cl_ord_id.unwrap(), e.state.status.unwrap(), e.state.order.map(|o| o.cum_qty.to_string()))
+    };
+    assert_eq!(latest(&journal), ("c1".into(), OrderStatus::New, None));
+
+    journal.record_event(&order("desk-1", "c1", "NEW", "0", 1)).unwrap();
+    journal.record_event(&order("desk-1", "c1", "PARTIALLY_FILLED", "4", 2)).unwrap();
+    assert_eq!(latest(&journal), ("c1".into(), OrderStatus::PartiallyFilled, Some("4".into())));
+
+    // Replace: the old link ends as REPLACED, the order lives on under c2.
+    journal.record_event(&order("desk-1", "c1", "REPLACED", "4", 3)).unwrap();
+    journal.record_event(&order("desk-1", "c2", "PARTIALLY_FILLED", "4", 3)).unwrap();
+    assert_eq!(latest(&journal), ("c2".into(), OrderStatus::PartiallyFilled, Some("4".into())));
+
+    // A second replace with a new client tag: found through the chain's ordId.
+    journal.record_event(&order("desk-1", "c2", "REPLACED", "4", 4)).unwrap();
+    let retagged: Order = serde_json::from_value(json!({
+        "clOrdId": "c3", "ordId": "ord-desk-1", "accountId": ACCOUNT, "clientId": "new-tag", "symbol": "AAPL",
+        "qty": "10", "ordStatus": "PARTIALLY_FILLED", "cumQty": "6", "updatedAt": t(4).to_rfc3339(),
+    }))
+    .unwrap();
+    assert_eq!(journal.record_event(&retagged).unwrap().as_deref(), Some("desk-1"));
+    // A late record of an earlier link changes nothing.
+    journal.record_event(&order("desk-1", "c1", "PARTIALLY_FILLED", "4", 2)).unwrap();
+    assert_eq!(latest(&journal), ("c3".into(), OrderStatus::PartiallyFilled, Some("6".into())));
+
+    journal.record_cancel_requested("desk-1").unwrap();
+    let filled_then_canceled = order("desk-1", "c3", "CANCELED", "6", 6);
+    assert_eq!(journal.record_event(&filled_then_canceled).unwrap().as_deref(), Some("desk-1"));
+    let entry = state(&journal, "desk-1");
+    assert_eq!((entry.state.cl_ord_id.as_deref(), entry.state.status), (Some("c3"), Some(OrderStatus::Canceled)));
+    assert!(entry.state.cancel_requested_at.is_some());
+    assert_eq!(entry.state.order, Some(filled_then_canceled));
+
+    // Someone else's order (placed on the web, say) is not journaled.
+    assert_eq!(journal.record_event(&order("web-1", "w1", "NEW", "0", 5)).unwrap(), None);
+    assert_eq!(ids(&journal.orders(ACCOUNT, t(0)).unwrap()), ["desk-1"]);
+}
+
+#[test]
+fn history_is_per_account_from_a_time_newest_first() {
+    let journal = Journal::in_memory().unwrap();
+    journal.record_intent(&request("a-old"), t(0)).unwrap();
+    journal.record_intent(&request("a-mid"), t(10)).unwrap();
+    journal.record_intent(&request_in("20002", "b-mid"), t(10)).unwrap();
+    journal.record_intent(&request("a-new"), t(20)).unwrap();
+    assert_eq!(ids(&journal.orders(ACCOUNT, t(10)).unwrap()), ["a-new", "a-mid"]);
+    assert_eq!(ids(&journal.orders("20002", t(0)).unwrap()), ["b-mid"]);
+    assert!(journal.orders(ACCOUNT, t(20) + Duration::seconds(1)).unwrap().is_empty());
+    let entry = state(&journal, "a-mid");
+    assert_eq!((entry.account_id.as_str(), entry.request["price"].as_str()), (ACCOUNT, Some("189.00")));
+    let back: OrderRequest = serde_json::from_value(entry.request).unwrap();
+    assert_eq!(back, request("a-mid"));
+}
+
+/// A journal as the first schema left it: only the log, no derived tables.
+fn write_version_1(path: &Path) {
+    let db = Connection::open(path).unwrap();
+    db.execute_batch(
+        "CREATE TABLE intents (client_id TEXT PRIMARY KEY NOT NULL, account_id TEXT NOT NULL,
+                               request TEXT NOT NULL, created_at TEXT NOT NULL);
+         CREATE INDEX intents_by_account ON intents (account_id, created_at);
+         CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                              client_id TEXT NOT NULL REFERENCES intents (client_id),
+                              kind TEXT NOT NULL, cl_ord_id TEXT, status TEXT, body TEXT, at TEXT NOT NULL);
+         CREATE INDEX events_by_intent ON events (client_id, seq);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    let time = |m| t(m).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    for (id, created) in [("desk-1", 0), ("desk-2", 1)] {
+        let body = serde_json::to_string(&request(id)).unwrap();
+        db.execute("INSERT INTO intents VALUES (?1, ?2, ?3, ?4)", (id, ACCOUNT, body, time(created))).unwrap();
+    }
+    let event = |id: &str, kind: &str, cl: Option<&str>, status: Option<&str>, body: Option<String>, m| {
+        db.execute(
+            "INSERT INTO events (client_id, kind, cl_ord_id, status, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (id, kind, cl, status, body, time(m)),
+        )
+        .unwrap();
+    };
+    let record = |cl, status, cum, m| Some(order_json("desk-1", cl, status, cum, m).to_string());
+    event("desk-1", "sent", None, None, None, 1);
+    event("desk-1", "ack", Some("c1"), Some("NEW"), None, 2);
+    event("desk-1", "order", Some("c1"), Some("REPLACED"), record("c1", "REPLACED", "0", 3), 3);
+    event("desk-1", "order", Some("c2"), Some("FILLED"), record("c2", "FILLED", "10", 4), 4);
+    event("desk-2", "sent", None, None, None, 2);
+    event("desk-2", "unknown", None, None, None, 3);
+}
+
+#[test]
+fn a_journal_from_the_first_schema_is_migrated_with_its_state_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    write_version_1(&path);
+    let journal = Journal::open(&path).unwrap();
+    let first = state(&journal, "desk-1");
+    assert_eq!((first.state.outcome, first.state.cl_ord_id.as_deref()), (Outcome::Accepted, Some("c2")));
+    assert_eq!((first.state.status, first.state.updated_at), (Some(OrderStatus::Filled), t(4)));
+    assert_eq!(ids(&journal.unresolved().unwrap()), ["desk-2"]);
+    // The chain was rebuilt too: a record under c2 finds its intent.
+    assert_eq!(journal.record_event(&order("", "c2", "FILLED", "10", 9)).unwrap().as_deref(), Some("desk-1"));
+    journal.resolve("desk-2", None).unwrap();
+    drop(journal);
+    let version: i64 = Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 2);
+    assert!(Journal::open(&path).unwrap().unresolved().unwrap().is_empty());
+}
+
+#[test]
+fn a_journal_from_a_newer_app_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    Connection::open(&path).unwrap().execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;").unwrap();
+    let err = Journal::open(&path).err().expect("a newer schema is refused");
+    assert!(matches!(err, JournalError::TooNew { found: 7, known: 2 }), "{err:?}");
+    assert!(err.to_string().contains("update the app"), "{err}");
+    let db = Connection::open(&path).unwrap();
+    let tables: i64 =
+        db.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 1);
+}

@@ -1,0 +1,55 @@
+//! Accounts, balances, positions and the account event stream.
+
+use tauri::ipc::Channel;
+
+use super::{DeskState, checked};
+use crate::error::{AppError, AppResult};
+use crate::stream::pump_account;
+use crate::views::orders::{AccountEventView, BalancesView, PositionView};
+use crate::views::session::AccountView;
+
+#[tauri::command]
+pub async fn accounts(desk: DeskState<'_>) -> AppResult<Vec<AccountView>> {
+    Ok(desk.connected().await?.accounts.clone())
+}
+
+#[tauri::command]
+pub async fn balances(desk: DeskState<'_>, account_id: String) -> AppResult<BalancesView> {
+    let c = desk.connected().await?;
+    own(&c, &account_id)?;
+    Ok(BalancesView::from(&checked(&desk, c.client.balances(&account_id).await).await?))
+}
+
+#[tauri::command]
+pub async fn positions(desk: DeskState<'_>, account_id: String) -> AppResult<Vec<PositionView>> {
+    let c = desk.connected().await?;
+    own(&c, &account_id)?;
+    let list = checked(&desk, c.client.positions(&account_id).await).await?;
+    Ok(list.positions.iter().map(PositionView::from).collect())
+}
+
+/// Streams the account's order, position and balance events to `on_event`
+/// until the window drops the channel or the session ends.
+#[tauri::command]
+pub async fn watch_account(
+    desk: DeskState<'_>,
+    account_id: String,
+    on_event: Channel<AccountEventView>,
+) -> AppResult<()> {
+    let c = desk.connected().await?;
+    own(&c, &account_id)?;
+    let events = c.account.events();
+    tauri::async_runtime::spawn(pump_account(account_id, events, move |e| on_event.send(e).is_ok()));
+    Ok(())
+}
+
+/// Calls name one of the session's accounts, so a typo cannot reach another account.
+pub fn own(c: &crate::session::Connected, account_id: &str) -> AppResult<()> {
+    if c.has_account(account_id) {
+        Ok(())
+    } else {
+        Err(AppError::validation(format!(
+            "\"{account_id}\" is not one of your accounts. Pick an account from the list."
+        )))
+    }
+}

@@ -1,0 +1,330 @@
+//! The commands through Tauri's IPC on the mock runtime, with the app's real
+//! context (capability and per-command permissions) and a real desk against
+//! the sandbox simulator over loopback sockets. The browser is played by the
+//! test: it takes the authorize URL the desk opens, approves it through the
+//! simulator's authorize API, and hands the redirect back the way the OS (a
+//! deep link) or the browser (a loopback request) would.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use url::Url;
+
+use aries_client::Endpoints;
+
+use crate::config;
+use crate::error::AppError;
+use crate::journal::OrderJournal;
+use crate::sandbox::Sandbox;
+use crate::session::{Desk, DeskParts};
+use crate::vault::Vault;
+use crate::views::session::{Mode, RedirectChoice};
+
+/// The bundled UI's origin on Linux.
+const LOCAL: &str = "tauri://localhost";
+
+struct Harness {
+    desk: Arc<Desk>,
+    webview: WebviewWindow<MockRuntime>,
+    /// What the desk asked the system browser to open.
+    opened: Arc<Mutex<Vec<Url>>>,
+    /// Every IPC answer, to look for secrets in.
+    answers: Mutex<Vec<String>>,
+    /// Where the calls come from: the app's own bundled page unless a test says otherwise.
+    origin: &'static str,
+    _app: App<MockRuntime>,
+}
+
+impl Harness {
+    /// The app in sandbox mode.
+    fn new() -> Harness {
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+        let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
+        Harness::with(Mode::Sandbox, Some(sandbox), endpoints)
+    }
+
+    fn with(mode: Mode, sandbox: Option<Sandbox>, endpoints: Result<Endpoints, AppError>) -> Harness {
+        let opened = Arc::new(Mutex::new(Vec::new()));
+        let browser = opened.clone();
+        let desk = Desk::new(DeskParts {
+            mode,
+            endpoints,
+            sandbox,
+            vault: Vault::in_memory(),
+            journal: OrderJournal::in_memory(),
+            redirect: RedirectChoice::DeepLink,
+            notify: Box::new(|_| {}),
+            open_browser: Box::new(move |url| {
+                browser.lock().unwrap().push(url.clone());
+                Ok(())
+            }),
+        });
+        let app = mock_builder()
+            .invoke_handler(super::handler())
+            .manage(desk.clone())
+            .build(tauri::generate_context!())
+            .expect("the app builds on the mock runtime");
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+        Harness { desk, webview, opened, answers: Mutex::new(Vec::new()), origin: LOCAL, _app: app }
+    }
+
+    /// Invokes `cmd` as the window would; `Err` is the serialized `AppError`.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: self.origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        let answer = get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap());
+        let text = match &answer {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        self.answers.lock().unwrap().push(text);
+        answer
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn error_code(&self, cmd: &str, args: Value) -> String {
+        let error = self.invoke(cmd, args).expect_err(cmd);
+        assert!(error["message"].as_str().is_some_and(|m| m.len() > 10), "{cmd}: a message a person can read: {error}");
+        error["code"].as_str().unwrap().to_string()
+    }
+
+    /// Starts a sign-in through the `login` command and approves it in "the
+    /// browser" as the demo user. Returns the redirect URL with the code, and the code.
+    fn sign_in_in_browser(&self) -> (Url, String) {
+        let pending = self.ok("login", json!({ "scopes": SCOPES }));
+        assert_eq!(pending["phase"], "pending");
+        let authorize = self.opened.lock().unwrap().last().cloned().expect("the system browser was opened");
+        let (code, redirect_uri) = tauri::async_runtime::block_on(approve(&authorize));
+        let state = authorize.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+        let mut callback = Url::parse(&redirect_uri).unwrap();
+        callback.query_pairs_mut().append_pair("code", &code).append_pair("state", &state);
+        (callback, code)
+    }
+
+    /// What the deep-link listener does with a URL the OS handed over.
+    fn deep_link(&self, url: &str) -> Result<(), AppError> {
+        tauri::async_runtime::block_on(self.desk.callback(url))
+    }
+}
+
+/// The simulator's authorize API with the authorize URL's own parameters:
+/// sign in as the demo user and consent. Returns the code and the redirect URI.
+async fn approve(authorize: &Url) -> (String, String) {
+    let base = authorize.origin().ascii_serialization();
+    let mut body: serde_json::Map<String, Value> =
+        authorize.query_pairs().map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+    body.insert("email".into(), json!("demo@ariesdesk.dev"));
+    body.insert("password".into(), json!("sandbox"));
+    let http = reqwest::Client::new();
+    let step: Value =
+        http.post(format!("{base}/v1/oauth2/authorize")).json(&body).send().await.unwrap().json().await.unwrap();
+    let id = step["next_step_auth_id"].as_str().unwrap_or_else(|| panic!("sign-in refused: {step}"));
+    let done: Value = http
+        .post(format!("{base}/v1/oauth2/authorize/confirm"))
+        .json(&json!({ "next_step_auth_id": id }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (done["code"].as_str().unwrap().to_string(), done["redirect_uri"].as_str().unwrap().to_string())
+}
+
+const SCOPES: [&str; 5] =
+    ["user:information", "account:information", "order:execution", "order:information", "market:information"];
+
+fn limit_ticket(account_id: &str, quantity: &str) -> Value {
+    json!({
+        "accountId": account_id, "symbol": "aapl", "side": "BUY", "kind": "LIMIT",
+        "quantity": quantity, "limitPrice": "1.00", "stopPrice": null, "tif": "DAY"
+    })
+}
+
+fn sim_account(session: &Value) -> String {
+    let accounts = session["accounts"].as_array().unwrap();
+    let sim = accounts.iter().find(|a| a["isSim"] == true).expect("the demo user has a sim account");
+    sim["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn signed_out_commands_refuse_with_a_message_and_the_status_says_sandbox() {
+    let h = Harness::new();
+    let status = h.ok("session_status", json!({}));
+    assert_eq!(
+        (&status["mode"], &status["phase"], &status["vault"]),
+        (&json!("sandbox"), &json!("signedOut"), &json!("memoryOnly"))
+    );
+    assert!(status["simulator"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert_eq!(h.error_code("accounts", json!({})), "not_signed_in");
+    assert_eq!(h.error_code("list_orders", json!({ "accountId": "x" })), "not_signed_in");
+    assert_eq!(h.error_code("login", json!({ "scopes": [] })), "validation");
+    assert_eq!(h.error_code("login", json!({ "scopes": ["admin:everything"] })), "validation");
+    assert!(h.opened.lock().unwrap().is_empty(), "no browser for a refused login");
+}
+
+#[test]
+fn a_broken_live_configuration_is_shown_and_no_sign_in_starts() {
+    let broken = AppError::config("ARIES_TOKEN_URL must use https (or a loopback address)");
+    let h = Harness::with(Mode::Live, None, Err(broken.clone()));
+    let status = h.ok("session_status", json!({}));
+    assert_eq!(
+        (&status["mode"], &status["phase"], &status["simulator"]),
+        (&json!("live"), &json!("signedOut"), &Value::Null)
+    );
+    assert_eq!(status["error"], serde_json::to_value(&broken).unwrap());
+    assert!(broken.message.contains("restart Aries Desk"), "{}", broken.message);
+    assert_eq!(h.error_code("login", json!({ "scopes": SCOPES })), "config");
+    assert!(h.opened.lock().unwrap().is_empty(), "no browser opened for a configuration that cannot work");
+}
+
+#[test]
+fn deep_link_sign_in_then_preview_place_once_list_and_cancel() {
+    let h = Harness::new();
+    let (callback, code) = h.sign_in_in_browser();
+    assert_eq!(callback.scheme(), "dev.ariesdesk");
+    h.deep_link(callback.as_str()).expect("the callback signs in");
+
+    let session = h.ok("session_status", json!({}));
+    assert_eq!(session["phase"], "signedIn");
+    let mut granted: Vec<String> = serde_json::from_value(session["scopes"].clone()).unwrap();
+    granted.sort();
+    assert_eq!(granted, {
+        let mut s = SCOPES.map(String::from).to_vec();
+        s.sort();
+        s
+    });
+    let account = sim_account(&session);
+    assert_eq!(h.ok("accounts", json!({})), session["accounts"]);
+
+    // The ticket is checked in Rust: a zero quantity never reaches Aries.
+    assert_eq!(h.error_code("preview_order", json!({ "ticket": limit_ticket(&account, "0") })), "validation");
+    assert_eq!(h.error_code("preview_order", json!({ "ticket": limit_ticket("someone-else", "1") })), "validation");
+
+    let preview = h.ok("preview_order", json!({ "ticket": limit_ticket(&account, "3") }));
+    let client_id = preview["clientId"].as_str().unwrap().to_string();
+    assert!(preview["estimatedCost"].as_str().is_some(), "{preview}");
+
+    let args = json!({ "ticket": limit_ticket(&account, "3"), "clientId": client_id });
+    let placed = h.ok("place_order", args.clone());
+    assert_eq!(placed["outcome"], "accepted", "{placed}");
+    let cl_ord_id = placed["order"]["clOrdId"].as_str().unwrap().to_string();
+    // A second Confirm of the same intent reports the first and sends nothing.
+    let again = h.ok("place_order", args);
+    assert_eq!((&again["outcome"], &again["order"]["clOrdId"]), (&json!("accepted"), &json!(cl_ord_id)));
+
+    let orders = h.ok("list_orders", json!({ "accountId": account }));
+    let ours: Vec<&Value> = orders.as_array().unwrap().iter().filter(|o| o["clientId"] == json!(client_id)).collect();
+    assert_eq!(ours.len(), 1, "exactly one order for the intent: {orders}");
+    assert_eq!((&ours[0]["symbol"], &ours[0]["working"]), (&json!("AAPL"), &json!(true)));
+    let live = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+    let at_aries = tauri::async_runtime::block_on(live.client.active_orders(&account)).unwrap();
+    assert_eq!(at_aries.iter().filter(|o| o.client_id.as_deref() == Some(client_id.as_str())).count(), 1);
+
+    let canceled = h.ok("cancel_order", json!({ "accountId": account, "clOrdId": cl_ord_id }));
+    assert_eq!(canceled["outcome"], "accepted", "{canceled}");
+    assert_eq!(
+        h.error_code("cancel_order", json!({ "accountId": account, "clOrdId": "no-such-order" })),
+        "order.not_working"
+    );
+
+    // Nothing the window was told holds the code (and so nothing it bought).
+    assert!(h.answers.lock().unwrap().iter().all(|a| !a.contains(&code)));
+    let out = h.ok("logout", json!({}));
+    assert_eq!(out["phase"], "signedOut");
+    assert_eq!(h.error_code("accounts", json!({})), "not_signed_in");
+}
+
+#[test]
+fn loopback_sign_in_answers_the_browser_and_closes_its_port() {
+    let h = Harness::new();
+    assert_eq!(h.ok("set_redirect", json!({ "redirect": "loopback" }))["redirect"], "loopback");
+    let (callback, _) = h.sign_in_in_browser();
+    assert_eq!((callback.scheme(), callback.host_str()), ("http", Some("127.0.0.1")));
+    assert_eq!(callback.path(), "/oauth/callback");
+
+    let page =
+        tauri::async_runtime::block_on(async { reqwest::get(callback.clone()).await.unwrap().text().await.unwrap() });
+    assert!(page.contains("You are signed in to Aries Desk"), "{page}");
+    assert_eq!(h.ok("session_status", json!({}))["phase"], "signedIn");
+
+    let again = tauri::async_runtime::block_on(reqwest::get(callback));
+    assert!(again.is_err(), "the loopback receiver is closed once the sign-in is done");
+}
+
+#[test]
+fn a_forged_or_replayed_callback_is_refused_with_a_reason_and_never_disturbs_a_session() {
+    let h = Harness::new();
+    let (callback, _) = h.sign_in_in_browser();
+    let state = callback.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    let forged = callback.as_str().replace(&format!("state={state}"), "state=not-the-state");
+    // Any answer ends the attempt (RFC 8252 §8.9): the forged one, and so the genuine one after it.
+    let error = h.deep_link(&forged).expect_err("a wrong state is refused");
+    assert!(error.message.contains("does not belong to the sign-in in progress"), "{}", error.message);
+    let status = h.ok("session_status", json!({}));
+    assert_eq!((&status["phase"], &status["error"]["message"]), (&json!("signedOut"), &json!(error.message)));
+    assert!(h.deep_link(callback.as_str()).is_err(), "the attempt is over");
+
+    let (callback, _) = h.sign_in_in_browser();
+    h.deep_link(callback.as_str()).expect("a fresh attempt signs in");
+    let signed_in = h.ok("session_status", json!({}));
+    assert_eq!(signed_in["phase"], "signedIn");
+    for bad in [callback.as_str(), forged.as_str(), "dev.ariesdesk:/oauth/callback?code=x&state=y&extra=1"] {
+        let refused = h.deep_link(bad).expect_err(bad);
+        let after = h.ok("session_status", json!({}));
+        assert_eq!(
+            (&after["phase"], &after["user"], &after["accounts"]),
+            (&json!("signedIn"), &signed_in["user"], &signed_in["accounts"])
+        );
+        assert_eq!(after["error"]["code"], json!(refused.code), "the refusal is shown beside the session");
+    }
+    assert_eq!(h.ok("accounts", json!({})), signed_in["accounts"], "the session still works");
+}
+
+#[test]
+fn a_denial_or_a_spent_code_gets_a_message_that_says_what_to_do() {
+    let h = Harness::new();
+    let (first, _) = h.sign_in_in_browser();
+    let state = |url: &Url| url.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    // The user clicked Deny: Aries redirects with an error instead of a code.
+    let denied = h.deep_link(&format!("dev.ariesdesk:/oauth/callback?error=access_denied&state={}", state(&first)));
+    let denied = denied.expect_err("a denial signs nobody in");
+    assert_eq!(denied.code, "auth.denied");
+    assert!(denied.message.contains("declined access"), "{}", denied.message);
+    let status = h.ok("session_status", json!({}));
+    assert_eq!((&status["phase"], &status["error"]["code"]), (&json!("signedOut"), &json!("auth.denied")));
+
+    // A code that was already exchanged, delivered with a fresh attempt's state.
+    let (second, _) = h.sign_in_in_browser();
+    h.deep_link(second.as_str()).expect("signs in");
+    h.ok("logout", json!({}));
+    let (third, _) = h.sign_in_in_browser();
+    let code = second.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let spent = format!("dev.ariesdesk:/oauth/callback?code={code}&state={}", state(&third));
+    let error = h.deep_link(&spent).expect_err("a spent code is refused by Aries");
+    assert!(error.message.contains("expired or was already used. Sign in again"), "{}", error.message);
+    assert_eq!(h.ok("session_status", json!({}))["phase"], "signedOut");
+}
+
+#[test]
+fn a_page_from_anywhere_else_gets_no_command() {
+    let mut h = Harness::new();
+    h.origin = "https://aries.example.com";
+    let refused = h.invoke("session_status", json!({})).expect_err("a remote page is refused");
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+    h.origin = LOCAL;
+    h.ok("session_status", json!({}));
+}

@@ -1,0 +1,342 @@
+//! The desk's session: signed out, a sign-in waiting for the browser, or
+//! signed in with a REST client and both streams. Everything the commands
+//! need hangs off [`Desk`]; the window hears of every change through the
+//! notifier as a [`SessionView`] — never a token.
+
+use std::sync::{Arc, Mutex};
+
+use aries_client::oauth::{RedirectUri, TokenEndpoint};
+use aries_client::stream::{AccountStream, MarketStream, StreamConfig};
+use aries_client::{AriesClient, Endpoints, RestConfig, Secret, TokenManager};
+use chrono::{DateTime, Utc};
+use tokio::sync::RwLock;
+use url::Url;
+
+use crate::error::{AppError, AppResult};
+use crate::journal::OrderJournal;
+use crate::login::{CallbackSink, LoginFlow, Page};
+use crate::sandbox::Sandbox;
+use crate::stream::QuoteFeed;
+use crate::vault::{SessionMeta, Vault, VaultSlot};
+use crate::views::session::{AccountView, Mode, Phase, RedirectChoice, SessionView, UserView};
+
+pub type Tokens = TokenManager<VaultSlot>;
+pub type Client = AriesClient<Arc<Tokens>>;
+
+/// A signed-in session: dropping it stops its streams.
+pub struct Connected {
+    pub client: Client,
+    pub market: MarketStream,
+    pub account: AccountStream,
+    pub user: UserView,
+    pub accounts: Vec<AccountView>,
+    pub scopes: Vec<String>,
+    /// When the refresh token expires, if the server said.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Connected {
+    pub fn has_account(&self, id: &str) -> bool {
+        self.accounts.iter().any(|a| a.id == id)
+    }
+}
+
+enum State {
+    SignedOut { error: Option<AppError> },
+    SignedIn(Arc<Connected>),
+}
+
+type Notifier = Box<dyn Fn(SessionView) + Send + Sync>;
+type Opener = Box<dyn Fn(&Url) -> Result<(), String> + Send + Sync>;
+
+pub struct Desk {
+    pub mode: Mode,
+    endpoints: Endpoints,
+    /// Why the live configuration is unusable: shown instead of a sign-in until it is fixed.
+    config_error: Option<AppError>,
+    sandbox: Option<Sandbox>,
+    login: LoginFlow,
+    pub vault: Vault,
+    pub journal: OrderJournal,
+    /// The window's watched symbols and their pump; the tray ticker reads them too.
+    pub quotes: QuoteFeed,
+    redirect: Mutex<RedirectChoice>,
+    state: RwLock<State>,
+    /// The last sign-in failure while signed in (a failed re-sign-in keeps the session).
+    last_error: Mutex<Option<AppError>>,
+    notify: Notifier,
+    open_browser: Opener,
+}
+
+/// Scopes the UI may ask for: the ones this configuration knows.
+fn checked_scopes(endpoints: &Endpoints, scopes: Vec<String>) -> AppResult<Vec<String>> {
+    if scopes.is_empty() {
+        return Err(AppError::validation("Choose at least one permission to sign in with."));
+    }
+    if let Some(unknown) = scopes.iter().find(|s| !endpoints.scopes.contains(s)) {
+        return Err(AppError::validation(format!("Aries Desk does not know the permission \"{unknown}\".")));
+    }
+    Ok(scopes)
+}
+
+pub struct DeskParts {
+    pub mode: Mode,
+    /// The backend, or why the configured one cannot be used.
+    pub endpoints: Result<Endpoints, AppError>,
+    pub sandbox: Option<Sandbox>,
+    pub vault: Vault,
+    pub journal: OrderJournal,
+    pub redirect: RedirectChoice,
+    pub notify: Notifier,
+    pub open_browser: Opener,
+}
+
+impl Desk {
+    pub fn new(parts: DeskParts) -> Arc<Desk> {
+        // A broken configuration still gets a window that says what is wrong.
+        let (endpoints, config_error) = match parts.endpoints {
+            Ok(endpoints) => (endpoints, None),
+            Err(error) => (Endpoints::live(), Some(error)),
+        };
+        Arc::new(Desk {
+            mode: parts.mode,
+            endpoints,
+            state: RwLock::new(State::SignedOut { error: config_error.clone() }),
+            config_error,
+            sandbox: parts.sandbox,
+            login: LoginFlow::default(),
+            vault: parts.vault,
+            journal: parts.journal,
+            quotes: QuoteFeed::default(),
+            redirect: Mutex::new(parts.redirect),
+            last_error: Mutex::new(None),
+            notify: parts.notify,
+            open_browser: parts.open_browser,
+        })
+    }
+
+    /// The vault key of this backend's sign-in: a sandbox token must never be offered to live Aries.
+    fn profile(&self) -> String {
+        format!("session:{}:{}", self.endpoints.client_id, self.endpoints.token_url)
+    }
+
+    pub async fn view(&self) -> SessionView {
+        let state = self.state.read().await;
+        let (phase, connected, error) = match &*state {
+            State::SignedOut { error } => (Phase::SignedOut, None, error.clone()),
+            State::SignedIn(c) => (Phase::SignedIn, Some(c.clone()), lock(&self.last_error).clone()),
+        };
+        let phase = if self.login.is_pending() { Phase::Pending } else { phase };
+        SessionView {
+            mode: self.mode,
+            simulator: self.sandbox.as_ref().map(|s| s.status().simulator),
+            phase,
+            redirect: *lock(&self.redirect),
+            vault: self.vault.state(),
+            user: connected.as_ref().map(|c| c.user.clone()),
+            accounts: connected.as_ref().map(|c| c.accounts.clone()).unwrap_or_default(),
+            scopes: connected.as_ref().map(|c| c.scopes.clone()).unwrap_or_default(),
+            expires_at: connected.as_ref().and_then(|c| c.expires_at).map(|t| t.to_rfc3339()),
+            error,
+        }
+    }
+
+    async fn changed(&self) -> SessionView {
+        let view = self.view().await;
+        (self.notify)(view.clone());
+        view
+    }
+
+    pub async fn connected(&self) -> AppResult<Arc<Connected>> {
+        match &*self.state.read().await {
+            State::SignedIn(c) => Ok(c.clone()),
+            State::SignedOut { .. } => Err(AppError::not_signed_in()),
+        }
+    }
+
+    /// The session's connected state, if signed in, without waiting on a writer.
+    pub fn try_connected(&self) -> Option<Arc<Connected>> {
+        match &*self.state.try_read().ok()? {
+            State::SignedIn(c) => Some(c.clone()),
+            State::SignedOut { .. } => None,
+        }
+    }
+
+    pub async fn set_redirect(&self, choice: RedirectChoice) -> SessionView {
+        *lock(&self.redirect) = choice;
+        self.changed().await
+    }
+
+    /// Opens the system browser at the authorize page; the outcome arrives as a callback.
+    pub async fn login(self: &Arc<Self>, scopes: Vec<String>) -> AppResult<SessionView> {
+        if let Some(error) = &self.config_error {
+            return Err(error.clone());
+        }
+        let scopes = checked_scopes(&self.endpoints, scopes)?;
+        let choice = *lock(&self.redirect);
+        let desk = Arc::downgrade(self);
+        let sink: CallbackSink = Box::new(move |line| {
+            let desk = desk.clone();
+            Box::pin(async move {
+                let Some(desk) = desk.upgrade() else {
+                    return Page { ok: false, message: "Aries Desk is closing.".into() };
+                };
+                match desk.callback(&line).await {
+                    Ok(()) => Page { ok: true, message: "You are signed in to Aries Desk.".into() },
+                    Err(error) => Page { ok: false, message: error.message },
+                }
+            })
+        });
+        let url = self.login.begin(&self.endpoints, scopes, choice, sink).await.map_err(AppError::browser)?;
+        if let Err(reason) = (self.open_browser)(&url) {
+            self.login.cancel();
+            return Err(AppError::browser(reason));
+        }
+        tracing::info!(redirect = ?choice, "sign-in started in the system browser");
+        Ok(self.changed().await)
+    }
+
+    pub async fn cancel_login(&self) -> SessionView {
+        self.login.cancel();
+        self.changed().await
+    }
+
+    /// A deep link or loopback request line claiming to finish a sign-in.
+    /// Whatever it says, a session in place survives a callback that fails.
+    pub async fn callback(&self, raw: &str) -> AppResult<()> {
+        let result = self.finish_login(raw).await;
+        if let Err(error) = &result {
+            tracing::warn!(code = %error.code, "a sign-in callback was refused");
+            let mut state = self.state.write().await;
+            match &mut *state {
+                State::SignedOut { error: slot } => *slot = Some(error.clone()),
+                State::SignedIn(_) => *lock(&self.last_error) = Some(error.clone()),
+            }
+        }
+        self.changed().await;
+        result
+    }
+
+    async fn finish_login(&self, raw: &str) -> AppResult<()> {
+        let authorization = self.login.complete(raw)?;
+        let endpoint = TokenEndpoint::new(&self.endpoints)?;
+        let grant = endpoint.exchange(authorization).await?;
+        let meta = SessionMeta::from_grant(&grant);
+        let expires_at = grant.refresh_token_expires_in.and_then(|d| chrono::Duration::from_std(d).ok());
+        let expires_at = expires_at.map(|d| Utc::now() + d);
+        let scopes = grant.scopes.clone();
+        let slot = self.vault.slot(self.profile(), meta);
+        let tokens = Arc::new(TokenManager::signed_in(endpoint, grant, slot));
+        let connected = self.connect(tokens, scopes, expires_at).await?;
+        self.install(connected).await;
+        tracing::info!("signed in");
+        Ok(())
+    }
+
+    /// Resumes the saved sign-in of this backend, if any. A refused refresh
+    /// token means the session is over: it is forgotten and the window says so.
+    pub async fn restore(&self) {
+        if self.config_error.is_some() {
+            return;
+        }
+        let Some(saved) = self.vault.saved(&self.profile()) else { return };
+        let result = async {
+            let endpoint = TokenEndpoint::new(&self.endpoints)?;
+            let redirect = RedirectUri::parse(&saved.meta.redirect_uri).map_err(|e| {
+                AppError::new("vault.corrupt", format!("The saved sign-in is unreadable ({e}). Sign in again."), false)
+            })?;
+            let scopes = saved.meta.scopes.clone();
+            let slot = self.vault.slot(self.profile(), saved.meta);
+            let refresh = saved.refresh_token;
+            let tokens = Arc::new(TokenManager::resume(endpoint, refresh, redirect, slot));
+            self.connect(tokens, scopes, None).await
+        }
+        .await;
+        match result {
+            Ok(connected) => {
+                self.install(connected).await;
+                tracing::info!("resumed the saved sign-in");
+            }
+            Err(error) => {
+                if error.code == "auth.expired" || error.code == "vault.corrupt" {
+                    self.vault.forget();
+                }
+                *self.state.write().await = State::SignedOut { error: Some(error) };
+            }
+        }
+        self.changed().await;
+    }
+
+    async fn connect(
+        &self,
+        tokens: Arc<Tokens>,
+        scopes: Vec<String>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> AppResult<Connected> {
+        let client = AriesClient::new(&self.endpoints, tokens.clone(), RestConfig::default())?;
+        let user = UserView::from(&client.me().await?);
+        let accounts: Vec<AccountView> =
+            client.accounts().await?.iter().filter_map(AccountView::from_account).collect();
+        let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), StreamConfig::default());
+        let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, StreamConfig::default());
+        for a in &accounts {
+            account.subscribe(a.id.clone());
+        }
+        Ok(Connected { client, market, account, user, accounts, scopes, expires_at })
+    }
+
+    async fn install(&self, connected: Connected) {
+        let connected = Arc::new(connected);
+        self.journal.follow(connected.clone());
+        let previous = std::mem::replace(&mut *self.state.write().await, State::SignedIn(connected));
+        lock(&self.last_error).take();
+        drop(previous);
+    }
+
+    /// Signs out: streams stop, the saved sign-in is wiped, the journal stays.
+    pub async fn logout(&self) -> SessionView {
+        self.login.cancel();
+        let previous = std::mem::replace(&mut *self.state.write().await, State::SignedOut { error: None });
+        self.quotes.stop();
+        self.vault.forget();
+        if let State::SignedIn(connected) = previous {
+            // Streams stop when the last command holding the session finishes.
+            drop(connected);
+            tracing::info!("signed out");
+        }
+        self.changed().await
+    }
+
+    /// Opens the vault; a sign-in saved in it is resumed.
+    pub async fn unlock(&self, passphrase: Secret) -> AppResult<SessionView> {
+        self.vault.unlock(passphrase, &self.profile()).await?;
+        if self.try_connected().is_none() {
+            self.restore().await;
+        }
+        Ok(self.changed().await)
+    }
+
+    /// Keeps sign-ins in memory only for this run: no keychain, and no passphrase wanted.
+    pub async fn keep_in_memory(&self) -> AppResult<SessionView> {
+        self.vault.keep_in_memory()?;
+        Ok(self.changed().await)
+    }
+
+    /// Called when a command meets a session the server ended.
+    pub async fn session_ended(&self, error: &AppError) {
+        if error.code != "auth.expired" {
+            return;
+        }
+        let mut state = self.state.write().await;
+        if matches!(&*state, State::SignedIn(_)) {
+            *state = State::SignedOut { error: Some(error.clone()) };
+            drop(state);
+            self.vault.forget();
+            self.changed().await;
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

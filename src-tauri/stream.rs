@@ -1,0 +1,238 @@
+//! Live data to the window. Quotes: the stream writes a per-symbol book; a
+//! pump reads what changed at most once per frame and sends one batch over a
+//! Channel, so a burst of ticks costs one IPC message. Freshness is re-checked
+//! every second so a symbol that goes quiet turns stale on screen even with
+//! no new message. Account events are forwarded as they come.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook, QuoteFields};
+use tauri::ipc::Channel;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep, sleep_until};
+
+use crate::error::AppResult;
+use crate::session::{Connected, Desk};
+use crate::views::market::{ConnectionView, QuoteBatch, QuoteView};
+use crate::views::orders::{AccountEventView, OrderView};
+
+/// One display frame at 60 Hz: the most often a batch is sent.
+pub const FRAME: Duration = Duration::from_millis(16);
+/// How often freshness is re-checked when nothing arrives.
+const STALE_CHECK: Duration = Duration::from_secs(1);
+
+/// The window's watched symbols and the pump that feeds it; the tray ticker
+/// reads the same set and book.
+#[derive(Default)]
+pub struct QuoteFeed {
+    watched: std::sync::Mutex<BTreeSet<String>>,
+    pump: std::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+impl QuoteFeed {
+    /// Replaces the watched set and the channel it is sent to.
+    pub async fn watch(
+        &self,
+        desk: &Desk,
+        connected: Arc<Connected>,
+        symbols: BTreeSet<String>,
+        channel: Channel<QuoteBatch>,
+    ) -> AppResult<()> {
+        let previous = std::mem::replace(&mut *lock(&self.watched), symbols.clone());
+        let market = &connected.market;
+        market.unsubscribe(previous.difference(&symbols));
+        market.subscribe(&symbols);
+        // A first paint from REST for symbols the stream has not delivered yet.
+        let missing: Vec<&str> =
+            symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
+        if !missing.is_empty() {
+            let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
+            for item in &response.items {
+                if let Ok(v) = item.quote() {
+                    let fields = QuoteFields {
+                        last: v.lp,
+                        bid: v.bid,
+                        ask: v.ask,
+                        change: v.ch,
+                        volume: v.volume,
+                        ..QuoteFields::default()
+                    };
+                    market.book().apply_rest(&item.symbol, &fields);
+                }
+            }
+        }
+        let pump = pump_quotes(market.book().clone(), market.state(), symbols, move |b| channel.send(b).is_ok());
+        if let Some(old) = lock(&self.pump).replace(tokio::spawn(pump)) {
+            old.abort();
+        }
+        Ok(())
+    }
+
+    /// The watched symbols in order, for the tray ticker.
+    pub fn watched(&self) -> Vec<String> {
+        lock(&self.watched).iter().cloned().collect()
+    }
+
+    /// Stops the pump (sign-out).
+    pub fn stop(&self) {
+        if let Some(pump) = lock(&self.pump).take() {
+            pump.abort();
+        }
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Sends quote batches for `symbols` to `send` until it returns false (the window went away).
+pub async fn pump_quotes(
+    book: Arc<QuoteBook>,
+    mut state: watch::Receiver<ConnectionState>,
+    symbols: BTreeSet<String>,
+    mut send: impl FnMut(QuoteBatch) -> bool,
+) {
+    let mut changes = book.changes();
+    let mut version = 0;
+    let mut stale_sent: HashMap<String, bool> = HashMap::new();
+    let mut connection_sent = None;
+    let mut last_send = Instant::now() - FRAME;
+    loop {
+        sleep_until(last_send + FRAME).await;
+        let (next, changed) = book.changed_since(version);
+        version = next;
+        let mut quotes: Vec<QuoteView> =
+            changed.iter().filter(|(s, _)| symbols.contains(s)).map(|(s, q)| QuoteView::new(s, q)).collect();
+        // Symbols that went stale (or fresh) without a message in between.
+        for symbol in &symbols {
+            if quotes.iter().any(|q| &q.symbol == symbol) {
+                continue;
+            }
+            if let Some(quote) = book.get(symbol) {
+                let view = QuoteView::new(symbol, &quote);
+                if stale_sent.get(symbol) != Some(&view.stale) {
+                    quotes.push(view);
+                }
+            }
+        }
+        let connection = ConnectionView::from(&*state.borrow_and_update());
+        if !quotes.is_empty() || connection_sent != Some(connection) {
+            for q in &quotes {
+                stale_sent.insert(q.symbol.clone(), q.stale);
+            }
+            connection_sent = Some(connection);
+            last_send = Instant::now();
+            if !send(QuoteBatch { quotes, connection }) {
+                return;
+            }
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            changed = state.changed() => if changed.is_err() { return },
+            _ = sleep(STALE_CHECK) => {}
+        }
+    }
+}
+
+/// Forwards the events of one account to `send` until it returns false or the stream ends.
+pub async fn pump_account(
+    account_id: String,
+    mut events: broadcast::Receiver<AccountEvent>,
+    mut send: impl FnMut(AccountEventView) -> bool,
+) {
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            // Missed events: the next snapshot (or a reload) repairs the window's state.
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "the window fell behind the account stream");
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let Some(view) = account_view(&account_id, &event) else { continue };
+        if !send(view) {
+            return;
+        }
+    }
+}
+
+/// The event as the window sees it, if it belongs to `account_id`.
+fn account_view(account_id: &str, event: &AccountEvent) -> Option<AccountEventView> {
+    let mine = |id: Option<&String>| id.is_none_or(|id| id == account_id);
+    match event {
+        AccountEvent::Snapshot(s) if s.account_id == account_id => {
+            Some(AccountEventView::Snapshot { orders: s.orders.iter().map(OrderView::from).collect() })
+        }
+        AccountEvent::Order(o) if mine(o.account_id.as_ref()) => Some(AccountEventView::Order { order: o.into() }),
+        AccountEvent::Position(p) if mine(p.account_id.as_ref()) => {
+            Some(AccountEventView::Position { position: p.into() })
+        }
+        AccountEvent::Balance(b) if mine(b.account_id.as_ref()) => {
+            Some(AccountEventView::Balance { balances: b.into() })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn last(price: f64) -> QuoteFields {
+        QuoteFields { last: Some(price), ..QuoteFields::default() }
+    }
+
+    /// A burst of a thousand ticks reaches the window as a handful of batches
+    /// carrying the latest price, and unwatched symbols never cross.
+    #[tokio::test]
+    async fn a_burst_is_coalesced_into_few_batches_with_the_latest_values() {
+        let book = Arc::new(QuoteBook::default());
+        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let batches = Arc::new(Mutex::new(Vec::<QuoteBatch>::new()));
+        let sink = batches.clone();
+        let symbols = BTreeSet::from(["AAPL".to_string()]);
+        let pump = tokio::spawn(pump_quotes(book.clone(), state, symbols, move |b| {
+            sink.lock().unwrap().push(b);
+            true
+        }));
+        for i in 1..=1000 {
+            book.apply_rest("AAPL", &last(100.0 + f64::from(i) / 100.0));
+            book.apply_rest("MSFT", &last(400.0));
+        }
+        sleep(Duration::from_millis(200)).await;
+        pump.abort();
+        let batches = batches.lock().unwrap();
+        let quotes: Vec<&QuoteView> = batches.iter().flat_map(|b| &b.quotes).collect();
+        assert!(batches.len() <= 1 + 200 / 16 + 1, "one batch per frame at most, got {}", batches.len());
+        assert!(quotes.iter().all(|q| q.symbol == "AAPL"), "only the watched symbol crosses");
+        assert_eq!(quotes.last().unwrap().last, Some(110.0), "the latest price arrives");
+        assert_eq!(batches[0].connection, ConnectionView::Live);
+    }
+
+    #[tokio::test]
+    async fn a_connection_change_is_sent_even_without_quotes() {
+        let book = Arc::new(QuoteBook::default());
+        let (state_tx, state) = watch::channel(ConnectionState::Live);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let pump = tokio::spawn(pump_quotes(book, state, BTreeSet::new(), move |b| tx.send(b).is_ok()));
+        assert_eq!(rx.recv().await.unwrap().connection, ConnectionView::Live);
+        state_tx.send(ConnectionState::Reconnecting { attempt: 1, next_in: Duration::from_secs(1) }).unwrap();
+        let batch = rx.recv().await.unwrap();
+        assert_eq!(batch.connection, ConnectionView::Reconnecting);
+        assert!(batch.quotes.is_empty());
+        pump.abort();
+    }
+
+    #[tokio::test]
+    async fn the_pump_stops_when_the_window_is_gone() {
+        let book = Arc::new(QuoteBook::default());
+        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let pump = tokio::spawn(pump_quotes(book, state, BTreeSet::new(), |_| false));
+        tokio::time::timeout(Duration::from_secs(2), pump).await.expect("ended").unwrap();
+    }
+}

@@ -1,0 +1,256 @@
+// The end-to-end suite: drives the real app (debug build) through WebDriver
+// under Xvfb and a private D-Bus session (tests/e2e/run.sh). It signs in with
+// the sandbox simulator's demo user through the real path — the app opens
+// "the system browser" ($BROWSER = tests/e2e/browser.sh, which completes the
+// simulator's HTML pages and launches the app binary with the redirect URL,
+// as the OS would) — trades, cancels, refuses a forged callback, signs out,
+// and finally checks that no token, code or verifier leaked anywhere.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { startApp } from "./driver.mjs";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
+const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
+const artifacts = join(repo, "tests", "e2e", "artifacts");
+const appLog = join(artifacts, "app.log");
+const browserLog = join(artifacts, "browser.jsonl");
+// The app's data (vault, journal) and its desktop registration live here, not in $HOME.
+const home = mkdtempSync(join(tmpdir(), "aries-desk-e2e-"));
+const dataDir = join(home, "data", "dev.ariesdesk.desk");
+
+let app;
+let browser;
+let simulator;
+
+const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
+const byTest = (id) => browser.$(`[data-testid="${id}"]`);
+
+/** Runs a command from inside the page, as the UI would; plain data back (no `error` key for webdriverio). */
+function invokeInPage(cmd, args = {}) {
+  return browser.execute(
+    (cmd, args) =>
+      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+        (value) => ({ ok: true, value }),
+        (reason) => ({ ok: false, reason: JSON.stringify(reason) }),
+      ),
+    cmd,
+    args,
+  );
+}
+
+before(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  ({ browser, stop: app } = await startApp({
+    appBinary,
+    logFile: appLog,
+    env: {
+      XDG_DATA_HOME: join(home, "data"),
+      XDG_CONFIG_HOME: join(home, "config"),
+      XDG_CACHE_HOME: join(home, "cache"),
+      BROWSER: join(repo, "tests", "e2e", "browser.sh"),
+      E2E_APP_BIN: appBinary,
+      E2E_BROWSER_LOG: browserLog,
+      ARIES_DESK_SIM_RECORD_SECRETS: "1",
+      ARIES_DESK_LOG_FILE: appLog,
+      // As verbose as a user asked to send logs would be.
+      RUST_LOG: "debug",
+    },
+  }));
+});
+
+after(async () => {
+  await app?.();
+  rmSync(home, { recursive: true, force: true });
+});
+
+test("the window opens in sandbox mode, signed out, with only its own commands", async () => {
+  const heading = await browser.$("h1");
+  await heading.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await heading.getText(), "Aries Desk");
+  assert.match(execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }), /"Aries Desk"/);
+  const badge = await browser.$(".badge");
+  assert.equal(await badge.getText(), "SANDBOX");
+  const url = await browser.$(".sim-url");
+  await url.waitForDisplayed({ timeout: 15_000 });
+  simulator = await url.getText();
+  assert.match(simulator, /^http:\/\/127\.0\.0\.1:\d+$/);
+  await (await byTest("sign-in")).waitForDisplayed({ timeout: 15_000 });
+
+  const denied = await invokeInPage("plugin:app|version");
+  assert.equal(denied.ok, false, "core:app is not granted to the window");
+  const notSignedIn = await invokeInPage("accounts");
+  assert.equal(notSignedIn.ok, false);
+  assert.equal(JSON.parse(notSignedIn.reason).code, "not_signed_in");
+
+  // Record every IPC answer from here on, for the secrets check: the IPC
+  // transport is fetch() to the ipc: scheme, answers and channel data alike.
+  await browser.execute(() => {
+    const fetch = window.fetch.bind(window);
+    window.__captured = [];
+    window.fetch = async (...args) => {
+      const response = await fetch(...args);
+      response
+        .clone()
+        .text()
+        .then((body) => window.__captured.push(body), () => {});
+      return response;
+    };
+  });
+  await shot("01-signed-out");
+});
+
+test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
+  const status = await invokeInPage("session_status");
+  assert.equal(status.value.vault, "needsPassphrase", "no secret service runs here, and nothing is saved yet");
+  const passphrase = await byTest("passphrase");
+  await passphrase.waitForDisplayed({ timeout: 10_000 });
+  assert.ok(await (await byTest("keep-in-memory")).isDisplayed(), "not saving is offered too");
+  await passphrase.setValue("correct horse battery staple");
+  await (await byTest("passphrase-repeat")).setValue("correct horse battery stable");
+  await (await byTest("passphrase-mismatch")).waitForDisplayed({ timeout: 5_000 });
+  await shot("02a-passphrase-mismatch");
+  await browser.keys("Enter");
+  assert.equal((await invokeInPage("session_status")).value.vault, "needsPassphrase", "a mismatch saves nothing");
+  await (await byTest("passphrase-repeat")).setValue("correct horse battery staple");
+  await shot("02b-passphrase-chosen");
+  await browser.keys("Enter");
+  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.vault === "passphrase", {
+    timeout: 20_000,
+    timeoutMsg: "the vault did not open",
+  });
+});
+
+test("signs in through the system browser and the deep link", async () => {
+  await (await byTest("sign-in")).click();
+  const email = await byTest("user-email");
+  await email.waitForDisplayed({ timeout: 30_000, timeoutMsg: "no sign-in came back through the deep link" });
+  assert.equal(await email.getText(), "demo@ariesdesk.dev");
+  const run = JSON.parse(readFileSync(browserLog, "utf8").trim().split("\n").at(-1));
+  assert.match(run.redirect, /^dev\.ariesdesk:\/oauth\/callback\?code=/, "the redirect went through the app's scheme");
+  assert.ok(run.launched, "the stand-in browser launched the app with the redirect");
+  const session = (await invokeInPage("session_status")).value;
+  assert.equal(session.phase, "signedIn");
+  assert.ok(session.accounts.some((a) => a.isSim) && session.accounts.some((a) => !a.isSim));
+  await shot("03-signed-in");
+});
+
+let simAccount;
+test("the sim account is picked and marked, and a live quote changes", async () => {
+  const session = (await invokeInPage("session_status")).value;
+  simAccount = session.accounts.find((a) => a.isSim).id;
+  await (await byTest(`account-${simAccount}`)).click();
+  const last = await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]');
+  await browser.waitUntil(async () => /\d/.test(await last.getText()), { timeout: 20_000, timeoutMsg: "no quote" });
+  const first = await last.getText();
+  await browser.waitUntil(async () => (await last.getText()) !== first, {
+    timeout: 20_000,
+    timeoutMsg: "the AAPL quote never changed",
+  });
+  await shot("04-live-quote");
+});
+
+let clientId;
+test("a limit order goes through preview and confirm, and works", async () => {
+  const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
+  const price = (Number(lastText.replace(/[^0-9.]/g, "")) * 0.8).toFixed(2); // far below: it rests
+  await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("kind")).selectByAttribute("value", "LIMIT");
+  await (await byTest("quantity")).setValue("3");
+  await (await byTest("limit-price")).setValue(price);
+  await (await byTest("preview")).click();
+  const confirm = await byTest("confirm");
+  await confirm.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await (await byTest("confirm-panel")).getText(), /SIM/);
+  await shot("05-preview");
+  await confirm.click();
+  const row = await browser.$(`[data-testid="order-row"][data-status="NEW"]`);
+  await row.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the order never showed as working" });
+  clientId = await row.getAttribute("data-client-id");
+  assert.match(clientId, /^desk-/);
+  const orders = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  assert.equal(orders.filter((o) => o.clientId === clientId).length, 1, "placed exactly once");
+  await shot("06-working");
+});
+
+test("the working order is canceled from the blotter", async () => {
+  const row = await browser.$(`[data-testid="order-row"][data-client-id="${clientId}"]`);
+  await (await row.$('[data-testid="cancel-order"]')).click();
+  await browser.waitUntil(async () => (await row.getAttribute("data-status")) === "CANCELED", {
+    timeout: 20_000,
+    timeoutMsg: "the order was not canceled",
+  });
+  await shot("07-canceled");
+});
+
+test("a forged callback with a wrong state is refused and changes nothing", async () => {
+  const before = (await invokeInPage("session_status")).value;
+  const presented = async () => (await (await fetch(`${simulator}/__sim/secrets`)).json()).verifiers.length;
+  const verifiersBefore = await presented();
+  const forged = spawn(appBinary, ["dev.ariesdesk:/oauth/callback?code=forged-code&state=not-the-state"], {
+    stdio: "ignore",
+    env: { ...process.env, XDG_DATA_HOME: join(home, "data") },
+  });
+  await new Promise((ok) => forged.on("exit", ok));
+  await browser.pause(1500);
+  const afterForge = (await invokeInPage("session_status")).value;
+  assert.equal(afterForge.phase, "signedIn");
+  assert.deepEqual(afterForge.user, before.user);
+  assert.deepEqual(afterForge.accounts, before.accounts);
+  assert.match(readFileSync(appLog, "utf8"), /a sign-in callback was refused/);
+  assert.equal(await presented(), verifiersBefore, "nothing was exchanged at the token endpoint");
+  await shot("08-forged-refused");
+});
+
+test("signs out", async () => {
+  await (await browser.$("button=Sign out")).click();
+  await (await byTest("sign-in")).waitForDisplayed({ timeout: 15_000 });
+  const status = (await invokeInPage("session_status")).value;
+  assert.equal(status.phase, "signedOut");
+  assert.equal(status.user, null);
+  await shot("09-signed-out");
+});
+
+/** Every file under `dir`, recursively. */
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+test("no token, code or verifier appears in the page, IPC, logs or unencrypted files", async () => {
+  const res = await fetch(`${simulator}/__sim/secrets`);
+  assert.equal(res.status, 200, "the sandbox records what it issued");
+  const issued = await res.json();
+  const secrets = [...issued.accessTokens, ...issued.refreshTokens, ...issued.verifiers, ...issued.codes];
+  assert.ok(issued.accessTokens.length > 0 && issued.verifiers.length > 0, JSON.stringify(issued).length);
+
+  const page = await browser.execute(() => ({
+    dom: document.documentElement.outerHTML,
+    local: JSON.stringify({ ...localStorage }),
+    session: JSON.stringify({ ...sessionStorage }),
+    ipc: window.__captured.join("\n"),
+  }));
+  assert.ok(page.ipc.includes("demo@ariesdesk.dev"), "the IPC capture saw the session");
+  const places = { ...page, log: readFileSync(appLog, "utf8") };
+  const dataFiles = files(dataDir);
+  assert.ok(dataFiles.some((f) => f.includes("journal")), `the journal is in ${dataDir}`);
+  for (const file of dataFiles.filter((f) => !/vault[/\\]/.test(f) || !/snapshot/.test(f))) {
+    places[file] = readFileSync(file).toString("latin1");
+  }
+  for (const [where, text] of Object.entries(places)) {
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 6)}…) leaked into ${where}`);
+    }
+  }
+  const snapshot = dataFiles.find((f) => /snapshot/.test(f));
+  if (snapshot) {
+    assert.equal(statSync(snapshot).mode & 0o077, 0, "the snapshot is private to its owner");
+  }
+});

@@ -1,0 +1,87 @@
+// Starts tauri-driver (WebKitWebDriver underneath) and a WebDriver session on
+// the built app. The driver, WebKitWebDriver and the app share one process
+// group, so one kill ends them all; their output goes to `logFile`.
+import { spawn } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { remote } from "webdriverio";
+
+/** A free loopback port, so parallel runs never fight over 4444/4445. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function tauriDriverPath() {
+  const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin", "tauri-driver");
+  return existsSync(cargoBin) ? cargoBin : "tauri-driver";
+}
+
+async function waitForDriver(driver, port) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("tauri-driver did not start within 30 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts the app under WebDriver with `env` added to the environment. */
+export async function startApp({ appBinary, env, logFile }) {
+  if (!existsSync(appBinary)) throw new Error(`app binary not found at ${appBinary}; run cargo build -p aries-desk`);
+  const port = await freePort();
+  const nativePort = await freePort();
+  const log = openSync(logFile, "a");
+  const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
+    detached: true,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", log, log],
+  });
+  const kill = () => {
+    if (driver.exitCode === null && driver.signalCode === null) {
+      try {
+        process.kill(-driver.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on("exit", kill);
+  await waitForDriver(driver, port);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    // A failed command is a test failure, not something to retry.
+    connectionRetryCount: 0,
+    capabilities: {
+      // WebKitWebDriver speaks classic WebDriver only, not BiDi.
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: appBinary },
+    },
+  });
+  return {
+    browser,
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        kill();
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// The IPC contract's types, generated from the Rust views by ts-rs: each file
+// beside this one is written by `cargo test -p aries-desk` (TS_RS_EXPORT_DIR in
+// .cargo/config.toml) and CI fails when a committed file differs from what the
+// Rust side generates. Do not edit them; change the Rust type instead.
+// All JSON is camelCase; money, quantities and order prices are decimal strings.
+// The command wrappers that use them are in ../ipc.ts.
+export type { AccountEventView } from "./AccountEventView";
+export type { AccountView } from "./AccountView";
+export type { AppError } from "./AppError";
+export type { BalancesView } from "./BalancesView";
+export type { BarView } from "./BarView";
+export type { ConnectionView } from "./ConnectionView";
+export type { Mode } from "./Mode";
+export type { OrderChanges } from "./OrderChanges";
+export type { OrderKind } from "./OrderKind";
+export type { OrderTicket } from "./OrderTicket";
+export type { OrderView } from "./OrderView";
+export type { Phase } from "./Phase";
+export type { PlaceResult } from "./PlaceResult";
+export type { PositionView } from "./PositionView";
+export type { PreviewView } from "./PreviewView";
+export type { QuoteBatch } from "./QuoteBatch";
+export type { QuoteSource } from "./QuoteSource";
+export type { QuoteView } from "./QuoteView";
+export type { RedirectChoice } from "./RedirectChoice";
+export type { SessionView } from "./SessionView";
+export type { SymbolHit } from "./SymbolHit";
+export type { TicketSide } from "./TicketSide";
+export type { Tif } from "./Tif";
+export type { UserView } from "./UserView";
+export type { VaultState } from "./VaultState";
+
+/** The side of an order ticket. */
+export type { TicketSide as Side } from "./TicketSide";

@@ -1,0 +1,69 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { QuoteBatch } from "./bindings";
+
+// The Tauri runtime is not here: stand in for invoke and Channel to see exactly
+// what the wrappers send and how they turn failures into AppErrors.
+const invoke = vi.fn();
+class FakeChannel<T> {
+  onmessage: (message: T) => void = () => {};
+}
+vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: FakeChannel }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+
+const ipc = await import("./ipc");
+
+const ticket = {
+  accountId: "SIM-1",
+  symbol: "AAPL",
+  side: "BUY",
+  kind: "LIMIT",
+  quantity: "1",
+  limitPrice: "189.00",
+  stopPrice: null,
+  tif: "DAY",
+} as const;
+
+beforeEach(() => {
+  invoke.mockReset(); // braces: a function returned from beforeEach would run as a teardown
+});
+
+describe("ipc", () => {
+  it("sends each command's arguments under the contract's names", async () => {
+    invoke.mockResolvedValue({ outcome: "rejected", reason: "x" });
+    await ipc.placeOrder(ticket, "cid-1");
+    await ipc.cancelOrder("SIM-1", "C1");
+    await ipc.setRedirect("loopback");
+    expect(invoke.mock.calls).toEqual([
+      ["place_order", { ticket, clientId: "cid-1" }],
+      ["cancel_order", { accountId: "SIM-1", clOrdId: "C1" }],
+      ["set_redirect", { redirect: "loopback" }],
+    ]);
+  });
+
+  it("rejects with Rust's AppError as it came", async () => {
+    const err = { code: "validation", message: "Enter a limit price.", retryable: false };
+    invoke.mockRejectedValue(err);
+    await expect(ipc.previewOrder(ticket)).rejects.toBe(err);
+  });
+
+  it("turns any other rejection into an AppError with code unexpected", async () => {
+    invoke.mockRejectedValue("command list_orders not allowed");
+    await expect(ipc.listOrders("SIM-1")).rejects.toMatchObject({
+      code: "unexpected",
+      retryable: false,
+      message: expect.stringContaining("command list_orders not allowed"),
+    });
+  });
+
+  it("hands quote batches from the Channel to the callback", async () => {
+    invoke.mockResolvedValue(null);
+    const seen: QuoteBatch[] = [];
+    await ipc.watchQuotes(["AAPL"], (b) => seen.push(b));
+    const [command, args] = invoke.mock.calls[0];
+    expect(command).toBe("watch_quotes");
+    expect(args.symbols).toEqual(["AAPL"]);
+    const batch: QuoteBatch = { quotes: [], connection: "live" };
+    (args.onBatch as FakeChannel<QuoteBatch>).onmessage(batch);
+    expect(seen).toEqual([batch]);
+  });
+});

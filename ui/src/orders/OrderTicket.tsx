@@ -1,0 +1,290 @@
+import { For, Show, createEffect, createMemo, createSignal, on } from "solid-js";
+import { createStore } from "solid-js/store";
+import type { AccountView, OrderTicket as Ticket, PlaceResult, PreviewView } from "../bindings";
+import { toAppError } from "../errors";
+import * as ipc from "../ipc";
+import {
+  ORDER_KINDS,
+  checkTicket,
+  needsLimitPrice,
+  needsStopPrice,
+  type TicketDraft,
+  type TicketField,
+} from "../ticket";
+import { AccountTag } from "../ui/AccountTag";
+import { ErrorNote } from "../ui/ErrorNote";
+import { createAction } from "../ui/action";
+import type { Blotter } from "./blotter";
+import { ConfirmPanel } from "./ConfirmPanel";
+import { kindLabel } from "./describe";
+
+type Outcome = { tone: "ok" | "bad" | "warn"; text: string };
+type Previewed = { ticket: Ticket; view: PreviewView };
+
+export function OrderTicket(props: {
+  accounts: readonly AccountView[];
+  accountId: string | null;
+  onAccount: (id: string) => void;
+  picked: string | null;
+  blotter: Blotter;
+}) {
+  const [draft, setDraft] = createStore<Omit<TicketDraft, "accountId">>({
+    symbol: "",
+    side: "BUY",
+    kind: "LIMIT",
+    quantity: "",
+    limitPrice: "",
+    stopPrice: "",
+    tif: "DAY",
+  });
+  const [touched, setTouched] = createStore<Partial<Record<TicketField, boolean>>>({});
+  const [attempted, setAttempted] = createSignal(false);
+  const [previewed, setPreviewed] = createSignal<Previewed | null>(null);
+  const [outcome, setOutcome] = createSignal<Outcome | null>(null);
+  const preview = createAction(ipc.previewOrder);
+  const place = createAction(ipc.placeOrder);
+
+  const check = createMemo(() => checkTicket({ ...draft, accountId: props.accountId ?? "" }));
+  const fieldError = (field: TicketField) => {
+    const c = check();
+    return !c.ok && (touched[field] || attempted()) ? c.errors[field] : undefined;
+  };
+  const locked = () => previewed() !== null || preview.pending();
+  const account = () => props.accounts.find((a) => a.id === props.accountId);
+
+  // A quote row picked in the watchlist fills the symbol, unless a preview is on screen.
+  createEffect(
+    on(
+      () => props.picked,
+      (symbol) => {
+        if (symbol && !locked()) setDraft("symbol", symbol);
+      },
+      { defer: true },
+    ),
+  );
+  // A preview belongs to one account; switching accounts discards it.
+  createEffect(
+    on(
+      () => props.accountId,
+      () => back(),
+      { defer: true },
+    ),
+  );
+
+  const edit = (field: Exclude<TicketField, "accountId">, value: string) => {
+    setDraft(field, value);
+    setTouched(field, true);
+    setOutcome(null);
+    preview.clearError();
+  };
+
+  // Enter anywhere in the form lands here: it previews, and can never place.
+  function submit(e: SubmitEvent) {
+    e.preventDefault();
+    void requestPreview();
+  }
+
+  async function requestPreview() {
+    if (locked()) return;
+    setAttempted(true);
+    const c = check();
+    if (!c.ok) return;
+    setOutcome(null);
+    const view = await preview.run(c.ticket);
+    if (view) setPreviewed({ ticket: c.ticket, view });
+  }
+
+  function back() {
+    if (place.pending()) return;
+    setPreviewed(null);
+    place.clearError();
+  }
+
+  async function confirm() {
+    const p = previewed();
+    if (!p || place.pending()) return;
+    const result = await place.run(p.ticket, p.view.clientId);
+    if (!result) return; // the error stays on the confirm panel, with Retry when retryable
+    setPreviewed(null);
+    await report(result, p.ticket);
+  }
+
+  async function report(result: PlaceResult, ticket: Ticket) {
+    const what = `${ticket.side} ${ticket.quantity} ${ticket.symbol}`;
+    switch (result.outcome) {
+      case "accepted":
+        if (ticket.accountId === props.accountId) props.blotter.merge(result.order);
+        return setOutcome({ tone: "ok", text: `Order accepted: ${what} (${result.order.status}).` });
+      case "rejected":
+        return setOutcome({ tone: "bad", text: `Order rejected: ${result.reason}` });
+      case "unknown":
+        setOutcome({ tone: "warn", text: "We could not confirm this order; checking…" });
+        try {
+          const found = (await props.blotter.reload()).find((o) => o.clientId === result.clientId);
+          setOutcome(
+            found
+              ? { tone: "ok", text: `Checked: the order ${what} is in the list (${found.status}).` }
+              : {
+                  tone: "warn",
+                  text: `Checked: ${what} is not in the order list, so it was probably not placed. Look at the list before sending it again.`,
+                },
+          );
+        } catch (err) {
+          setOutcome({
+            tone: "warn",
+            text: `We could not confirm this order, and reading the order list failed: ${toAppError(err).message}`,
+          });
+        }
+    }
+  }
+
+  return (
+    <section class="panel ticket" aria-label="Order ticket">
+      <h2>Order</h2>
+      <form onSubmit={submit} novalidate>
+        <fieldset disabled={locked()} class="fields">
+          <label>
+            <span>Account</span>
+            <span class="with-tag">
+              <select
+                data-testid="account"
+                value={props.accountId ?? ""}
+                onChange={(e) => props.onAccount(e.currentTarget.value)}
+              >
+                <Show when={!props.accountId}>
+                  <option value="">Choose…</option>
+                </Show>
+                <For each={props.accounts}>
+                  {(a) => (
+                    <option value={a.id}>
+                      {a.isSim ? "SIM" : "LIVE"} · {a.name}
+                    </option>
+                  )}
+                </For>
+              </select>
+              <Show when={account()}>{(a) => <AccountTag account={a()} />}</Show>
+            </span>
+          </label>
+          <FieldError text={fieldError("accountId")} />
+          <label>
+            <span>Symbol</span>
+            <input
+              data-testid="symbol"
+              autocomplete="off"
+              spellcheck={false}
+              value={draft.symbol}
+              onInput={(e) => edit("symbol", e.currentTarget.value.toUpperCase())}
+            />
+          </label>
+          <FieldError text={fieldError("symbol")} />
+          <label>
+            <span>Side</span>
+            <select
+              data-testid="side"
+              classList={{ buy: draft.side === "BUY", sell: draft.side === "SELL" }}
+              value={draft.side}
+              onChange={(e) => setDraft("side", e.currentTarget.value === "SELL" ? "SELL" : "BUY")}
+            >
+              <option value="BUY">BUY</option>
+              <option value="SELL">SELL</option>
+            </select>
+          </label>
+          <label>
+            <span>Type</span>
+            <select
+              data-testid="kind"
+              value={draft.kind}
+              onChange={(e) => setDraft("kind", ORDER_KINDS.find((k) => k === e.currentTarget.value) ?? "MARKET")}
+            >
+              <For each={ORDER_KINDS}>{(k) => <option value={k}>{k.replace("_", " ")}</option>}</For>
+            </select>
+          </label>
+          <label>
+            <span>Quantity</span>
+            <input
+              data-testid="quantity"
+              inputmode="decimal"
+              autocomplete="off"
+              value={draft.quantity}
+              onInput={(e) => edit("quantity", e.currentTarget.value)}
+            />
+          </label>
+          <FieldError text={fieldError("quantity")} />
+          <Show when={needsLimitPrice(draft.kind)}>
+            <label>
+              <span>Limit price</span>
+              <input
+                data-testid="limit-price"
+                inputmode="decimal"
+                autocomplete="off"
+                value={draft.limitPrice}
+                onInput={(e) => edit("limitPrice", e.currentTarget.value)}
+              />
+            </label>
+            <FieldError text={fieldError("limitPrice")} />
+          </Show>
+          <Show when={needsStopPrice(draft.kind)}>
+            <label>
+              <span>Stop price</span>
+              <input
+                data-testid="stop-price"
+                inputmode="decimal"
+                autocomplete="off"
+                value={draft.stopPrice}
+                onInput={(e) => edit("stopPrice", e.currentTarget.value)}
+              />
+            </label>
+            <FieldError text={fieldError("stopPrice")} />
+          </Show>
+          <label>
+            <span>Time in force</span>
+            <select
+              data-testid="tif"
+              value={draft.tif}
+              onChange={(e) => setDraft("tif", e.currentTarget.value === "GTC" ? "GTC" : "DAY")}
+            >
+              <option value="DAY">DAY</option>
+              <option value="GTC">GTC</option>
+            </select>
+          </label>
+          <button
+            type="submit"
+            class="primary"
+            classList={{ buy: draft.side === "BUY", sell: draft.side === "SELL" }}
+            data-testid="preview"
+          >
+            {preview.pending() ? "Previewing…" : `Preview ${draft.side} ${kindLabel(draft.kind)}`}
+          </button>
+        </fieldset>
+        <ErrorNote error={preview.error()} onRetry={() => void requestPreview()} testId="preview-error" />
+      </form>
+      <Show when={previewed()}>
+        {(p) => (
+          <ConfirmPanel
+            ticket={p().ticket}
+            preview={p().view}
+            account={props.accounts.find((a) => a.id === p().ticket.accountId)}
+            place={place}
+            onConfirm={() => void confirm()}
+            onBack={back}
+          />
+        )}
+      </Show>
+      <Show when={outcome()}>
+        {(o) => (
+          <p class={`outcome ${o().tone}`} data-testid="order-result" role="status">
+            {o().text}
+          </p>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function FieldError(props: { text: string | undefined }) {
+  return (
+    <Show when={props.text}>
+      <p class="field-error">{props.text}</p>
+    </Show>
+  );
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { OrderView } from "../bindings";
+import { applyAccountEvent, mergeOrder } from "./merge";
+
+const order = (over: Partial<OrderView> = {}): OrderView => ({
+  clOrdId: "C1",
+  clientId: "intent-1",
+  accountId: "SIM-1",
+  symbol: "AAPL",
+  side: "BUY",
+  kind: "LIMIT",
+  quantity: "10",
+  filled: "0",
+  limitPrice: "189.00",
+  stopPrice: null,
+  tif: "DAY",
+  status: "NEW",
+  working: true,
+  reason: null,
+  updatedAt: "2026-01-15T14:30:00Z",
+  ...over,
+});
+
+describe("applyAccountEvent", () => {
+  it("a snapshot replaces the whole list", () => {
+    const before = [order(), order({ clOrdId: "C2", clientId: "intent-2" })];
+    const snapshot = [order({ clOrdId: "C9", clientId: "intent-9", symbol: "SPY" })];
+    expect(applyAccountEvent(before, { kind: "snapshot", orders: snapshot })).toEqual(snapshot);
+    expect(applyAccountEvent(before, { kind: "snapshot", orders: [] })).toEqual([]);
+  });
+
+  it("an order event updates the row with the same clOrdId", () => {
+    const other = order({ clOrdId: "C2", clientId: "intent-2", symbol: "MSFT" });
+    const next = applyAccountEvent([order(), other], {
+      kind: "order",
+      order: order({ status: "PARTIALLY_FILLED", filled: "4", updatedAt: "2026-01-15T14:30:01Z" }),
+    });
+    expect(next).toHaveLength(2);
+    expect(next[0]).toMatchObject({ clOrdId: "C1", status: "PARTIALLY_FILLED", filled: "4" });
+    expect(next[1]).toBe(other);
+  });
+
+  it("follows a replace chain by clientId: one row, keyed by the newest clOrdId", () => {
+    let list: readonly OrderView[] = [order()];
+    list = applyAccountEvent(list, {
+      kind: "order",
+      order: order({ clOrdId: "C1-R1", quantity: "20", updatedAt: "2026-01-15T14:31:00Z" }),
+    });
+    list = applyAccountEvent(list, {
+      kind: "order",
+      order: order({ clOrdId: "C1-R2", limitPrice: "188.00", updatedAt: "2026-01-15T14:32:00Z" }),
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ clOrdId: "C1-R2", limitPrice: "188.00" });
+    // The next event for the newest id still lands on that row.
+    list = applyAccountEvent(list, {
+      kind: "order",
+      order: order({
+        clOrdId: "C1-R2",
+        status: "FILLED",
+        filled: "10",
+        working: false,
+        updatedAt: "2026-01-15T14:33:00Z",
+      }),
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ clOrdId: "C1-R2", status: "FILLED", working: false });
+  });
+
+  it("a late event from before a replace does not roll the row back", () => {
+    const replaced = order({ clOrdId: "C1-R1", updatedAt: "2026-01-15T14:31:00Z" });
+    const late = order({ clOrdId: "C1", status: "PENDING_NEW", updatedAt: "2026-01-15T14:29:59Z" });
+    expect(applyAccountEvent([replaced], { kind: "order", order: late })).toEqual([replaced]);
+  });
+
+  it("adds an unknown order at the top", () => {
+    const existing = order();
+    const fresh = order({ clOrdId: "C2", clientId: "intent-2", symbol: "MSFT" });
+    expect(applyAccountEvent([existing], { kind: "order", order: fresh })).toEqual([fresh, existing]);
+  });
+
+  it("does not merge different orders that merely share a missing or foreign clientId", () => {
+    const a = order({ clientId: null });
+    const b = order({ clOrdId: "C2", clientId: null });
+    expect(mergeOrder([a], b)).toEqual([b, a]);
+    // Another app may tag all its orders alike; a different symbol is a different order.
+    const c = order({ clOrdId: "X1", clientId: "other-app" });
+    const d = order({ clOrdId: "X2", clientId: "other-app", symbol: "MSFT" });
+    expect(mergeOrder([c], d)).toEqual([d, c]);
+  });
+
+  it("position and balance events leave the list as it is", () => {
+    const list = [order()];
+    const position = {
+      symbol: "AAPL",
+      quantity: "10",
+      averagePrice: "189.00",
+      marketValue: null,
+      unrealizedPl: null,
+      dailyPl: null,
+    };
+    const balances = { totalEquity: "1000", buyingPower: "1000", settledFunds: null, unrealizedPl: null, realizedPl: null };
+    expect(applyAccountEvent(list, { kind: "position", position })).toBe(list);
+    expect(applyAccountEvent(list, { kind: "balance", balances })).toBe(list);
+  });
+});

@@ -1,0 +1,38 @@
+// Pure merge of account events into the blotter's order list.
+import type { AccountEventView, OrderView } from "../bindings";
+
+function sameIntent(a: OrderView, b: OrderView): boolean {
+  // A replace mints a new clOrdId but keeps the clientId of the user's intent.
+  // Symbol and account must agree too, in case another app tags every order alike.
+  return a.clientId !== null && a.clientId === b.clientId && a.symbol === b.symbol && a.accountId === b.accountId;
+}
+
+function isOlder(incoming: OrderView, existing: OrderView): boolean {
+  const a = incoming.updatedAt ? Date.parse(incoming.updatedAt) : NaN;
+  const b = existing.updatedAt ? Date.parse(existing.updatedAt) : NaN;
+  return a < b; // false when either time is missing or unreadable: the newer event wins by arrival
+}
+
+/** The list with `order` merged in: by clOrdId, else by clientId across a replace chain, else added first. */
+export function mergeOrder(orders: readonly OrderView[], order: OrderView): readonly OrderView[] {
+  let index = orders.findIndex((o) => o.clOrdId === order.clOrdId);
+  if (index < 0) index = orders.findIndex((o) => sameIntent(o, order));
+  if (index < 0) return [order, ...orders];
+  // An event that arrives late (older than what is shown) must not roll the row back.
+  if (isOlder(order, orders[index])) return orders;
+  const next = [...orders];
+  next[index] = order;
+  return next;
+}
+
+/** Applies one event from the account stream; position and balance events leave orders as they are. */
+export function applyAccountEvent(orders: readonly OrderView[], event: AccountEventView): readonly OrderView[] {
+  switch (event.kind) {
+    case "snapshot":
+      return event.orders;
+    case "order":
+      return mergeOrder(orders, event.order);
+    default:
+      return orders;
+  }
+}

@@ -1,0 +1,80 @@
+import { createComputed, createRoot } from "solid-js";
+import { describe, expect, it } from "vitest";
+import type { QuoteView } from "../bindings";
+import { createQuoteBook } from "./book";
+
+const quote = (symbol: string, over: Partial<QuoteView> = {}): QuoteView => ({
+  symbol,
+  last: 100,
+  bid: 99.9,
+  ask: 100.1,
+  change: 1,
+  changePercent: 1.01,
+  volume: 1000,
+  ageMs: 5,
+  stale: false,
+  source: "update",
+  ...over,
+});
+
+/** Counts how often a computation reading `read` runs, as a rendered cell would. */
+function runs(read: () => unknown): () => number {
+  let count = 0;
+  createComputed(() => {
+    read();
+    count++;
+  });
+  return () => count;
+}
+
+describe("the quote book (a Solid store)", () => {
+  it("re-runs only the cells whose values a batch changed", () => {
+    createRoot((dispose) => {
+      const book = createQuoteBook();
+      book.retain(["AAPL", "MSFT"]);
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+
+      const aaplLast = runs(() => book.rows.AAPL?.last);
+      const aaplBid = runs(() => book.rows.AAPL?.bid);
+      const msftLast = runs(() => book.rows.MSFT?.last);
+      expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 1, 1]);
+
+      book.apply({ quotes: [quote("MSFT", { last: 101 })], connection: "live" });
+      expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 1, 2]);
+      expect(book.rows.MSFT?.move).toBe("up");
+
+      book.apply({ quotes: [quote("AAPL", { bid: 99.95 })], connection: "live" });
+      expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 2, 2]);
+      dispose();
+    });
+  });
+
+  it("marks a quote stale and reports the connection state", () => {
+    createRoot((dispose) => {
+      const book = createQuoteBook();
+      book.retain(["SPY"]);
+      book.apply({ quotes: [quote("SPY")], connection: "live" });
+      const staleRuns = runs(() => book.rows.SPY?.stale);
+      book.apply({ quotes: [quote("SPY", { stale: true, ageMs: 9000 })], connection: "reconnecting" });
+      expect(book.rows.SPY?.stale).toBe(true);
+      expect(book.rows.SPY?.last).toBe(100);
+      expect(staleRuns()).toBe(2);
+      expect(book.connection()).toBe("reconnecting");
+      dispose();
+    });
+  });
+
+  it("drops removed symbols and ignores late batches for them", () => {
+    createRoot((dispose) => {
+      const book = createQuoteBook();
+      book.retain(["AAPL", "MSFT"]);
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+      book.retain(["AAPL"]);
+      expect(book.rows.MSFT).toBeUndefined();
+      book.apply({ quotes: [quote("MSFT", { last: 120 })], connection: "live" });
+      expect(book.rows.MSFT).toBeUndefined();
+      expect(Object.keys(book.rows)).toEqual(["AAPL"]);
+      dispose();
+    });
+  });
+});
