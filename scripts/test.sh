@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: formatting, lints,
-# the Rust tests, the UI typecheck, unit tests and build, and the end-to-end smoke test.
+# the Rust tests, the UI typecheck, unit tests and build, and the end-to-end suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -43,5 +43,5 @@ fi
 step "cargo build -p aries-desk"
 cargo build -p aries-desk --locked
 
-step "end-to-end smoke test"
+step "end-to-end suite"
 bash tests/e2e/run.sh

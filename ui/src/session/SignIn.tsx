@@ -31,9 +31,12 @@ export function SignIn(props: { session: Session; view: SessionView }) {
             <strong>{signInHeadline(error())}</strong>
             <p>{error().message}</p>
             <Show when={signInHint(error())}>{(hint) => <p class="muted">{hint()}</p>}</Show>
-            <button type="button" disabled={login.pending() || pending()} onClick={signIn}>
-              Retry
-            </button>
+            {/* A configuration error needs an edit and a restart: retrying cannot help. */}
+            <Show when={error().code !== "config"}>
+              <button type="button" disabled={login.pending() || pending()} onClick={signIn}>
+                Retry
+              </button>
+            </Show>
           </div>
         )}
       </Show>
