@@ -249,6 +249,35 @@ fn deep_link_sign_in_then_preview_place_once_list_and_cancel() {
 }
 
 #[test]
+fn replace_gives_a_working_order_new_terms_and_the_blotter_follows_the_chain() {
+    let h = Harness::new();
+    let (callback, _) = h.sign_in_in_browser();
+    h.deep_link(callback.as_str()).expect("signs in");
+    let account = sim_account(&h.ok("session_status", json!({})));
+    let client_id = h.ok("preview_order", json!({ "ticket": limit_ticket(&account, "3") }))["clientId"].clone();
+    let placed = h.ok("place_order", json!({ "ticket": limit_ticket(&account, "3"), "clientId": client_id }));
+    let first = placed["order"]["clOrdId"].as_str().unwrap().to_string();
+
+    let changes = json!({ "quantity": "5", "limitPrice": "2.00", "stopPrice": null });
+    let replaced = h.ok("replace_order", json!({ "accountId": account, "clOrdId": first, "changes": changes }));
+    assert_eq!(replaced["outcome"], "accepted", "{replaced}");
+    let second = replaced["order"]["clOrdId"].as_str().unwrap().to_string();
+    assert_ne!(second, first, "a replace gives the order a new id");
+    // The old id no longer names a working order.
+    assert_eq!(
+        h.error_code("replace_order", json!({ "accountId": account, "clOrdId": first, "changes": changes })),
+        "order.not_working"
+    );
+
+    let orders = h.ok("list_orders", json!({ "accountId": account }));
+    let rows: Vec<&Value> = orders.as_array().unwrap().iter().filter(|o| o["clientId"] == client_id).collect();
+    assert_eq!(rows.len(), 1, "one row for the intent, at its newest link: {orders}");
+    let row = rows[0];
+    assert_eq!((&row["clOrdId"], &row["quantity"], &row["limitPrice"]), (&json!(second), &json!("5"), &json!("2.00")));
+    assert_eq!(row["working"], true);
+}
+
+#[test]
 fn loopback_sign_in_answers_the_browser_and_closes_its_port() {
     let h = Harness::new();
     assert_eq!(h.ok("set_redirect", json!({ "redirect": "loopback" }))["redirect"], "loopback");
