@@ -9,7 +9,7 @@ use aries_client::OrderOutcome;
 use aries_client::models::{Order, OrderStatus};
 use aries_client::order::OrderRequest;
 use aries_client::stream::AccountEvent;
-use aries_store::journal::{IntentState, Journal, JournalEntry, JournalError, Outcome, Recorded};
+use aries_store::journal::{Journal, JournalEntry, JournalError, Outcome, Recorded};
 use chrono::{Duration, Utc};
 
 use crate::error::{AppError, AppResult};
@@ -160,7 +160,7 @@ fn replay(entry: &JournalEntry) -> PlaceResult {
 /// An intent as the blotter shows it: Aries's latest record of the order if
 /// one was seen, else the terms as sent with the journal's status.
 fn entry_view(entry: &JournalEntry) -> OrderView {
-    let state: &IntentState = &entry.state;
+    let state = &entry.state;
     if let Some(order) = &state.order {
         let mut view = OrderView::from(order);
         view.client_id.get_or_insert_with(|| entry.client_id.clone());

@@ -11,39 +11,6 @@ fn recording() -> SimConfig {
     SimConfig { record_secrets: true, rate_limits: false, ..Default::default() }
 }
 
-/// The headless authorize API up to the code: (code, verifier).
-async fn authorize(sim: &RunningSim, email: &str) -> (String, String) {
-    let base = &sim.urls.rest;
-    let (verifier, challenge) = pkce_pair();
-    let (status, mut step) = post_json(
-        &format!("{base}/v1/oauth2/authorize"),
-        &json!({
-            "email": email, "password": PASSWORD, "client_id": DESK_CLIENT, "redirect_uri": DESK_REDIRECT,
-            "scope": "user:information", "state": "s1", "code_challenge": challenge, "code_challenge_method": "S256",
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{step}");
-    if step["is_mfa"] == true {
-        let body = json!({ "next_step_auth_id": step["next_step_auth_id"], "verification_code": MFA_CODE });
-        let (status, next) = post_json(&format!("{base}/v1/oauth2/authorize/mfa"), &body).await;
-        assert_eq!(status, 200, "{next}");
-        step = next;
-    }
-    let body = json!({ "next_step_auth_id": step["next_step_auth_id"] });
-    let (status, confirmed) = post_json(&format!("{base}/v1/oauth2/authorize/confirm"), &body).await;
-    assert_eq!(status, 200, "{confirmed}");
-    (confirmed["code"].as_str().unwrap().to_string(), verifier)
-}
-
-async fn exchange(sim: &RunningSim, code: &str, verifier: &str) -> (u16, Value) {
-    let body = json!({
-        "grant_type": "authorization_code", "client_id": DESK_CLIENT, "code": code,
-        "redirect_uri": DESK_REDIRECT, "code_verifier": verifier,
-    });
-    post_json(&sim.urls.token, &body).await
-}
-
 async fn refresh(sim: &RunningSim, refresh_token: &Value) -> Value {
     let body = json!({ "grant_type": "refresh_token", "client_id": DESK_CLIENT, "refresh_token": refresh_token });
     let (status, tokens) = post_json(&sim.urls.token, &body).await;
@@ -64,8 +31,8 @@ async fn lists_exactly_the_secrets_of_a_sign_in_and_a_refresh() {
     assert_eq!(status, 200);
     assert_eq!(empty, json!({ "codes": [], "verifiers": [], "accessTokens": [], "refreshTokens": [] }));
 
-    let (code, verifier) = authorize(&sim, MFA).await;
-    let (status, first) = exchange(&sim, &code, &verifier).await;
+    let (code, verifier) = authorize_code(&sim, MFA, "user:information").await;
+    let (status, first) = exchange_code(&sim, &code, &verifier).await;
     assert_eq!(status, 200, "{first}");
     let second = refresh(&sim, &first["refresh_token"]).await;
     assert_ne!(first["refresh_token"], second["refresh_token"], "refresh tokens rotate");
@@ -86,9 +53,9 @@ async fn lists_exactly_the_secrets_of_a_sign_in_and_a_refresh() {
 #[tokio::test]
 async fn a_refused_verifier_is_recorded_and_a_refused_exchange_issues_nothing() {
     let sim = start_with(recording()).await;
-    let (code, _) = authorize(&sim, DEMO).await;
+    let (code, _) = authorize_code(&sim, DEMO, "user:information").await;
     let (wrong, _) = pkce_pair();
-    let (status, error) = exchange(&sim, &code, &wrong).await;
+    let (status, error) = exchange_code(&sim, &code, &wrong).await;
     assert_eq!((status, error["error"].as_str()), (400, Some("invalid_grant")), "{error}");
     let (_, recorded) = secrets(&sim).await;
     assert_eq!(recorded, json!({ "codes": [code], "verifiers": [wrong], "accessTokens": [], "refreshTokens": [] }));
@@ -97,8 +64,8 @@ async fn a_refused_verifier_is_recorded_and_a_refused_exchange_issues_nothing() 
 #[tokio::test]
 async fn the_route_is_404_when_recording_is_off() {
     let sim = start_with(SimConfig { rate_limits: false, ..Default::default() }).await;
-    let (code, verifier) = authorize(&sim, DEMO).await;
-    assert_eq!(exchange(&sim, &code, &verifier).await.0, 200);
+    let (code, verifier) = authorize_code(&sim, DEMO, "user:information").await;
+    assert_eq!(exchange_code(&sim, &code, &verifier).await.0, 200);
     let (status, body) = secrets(&sim).await;
     assert_eq!(status, 404);
     assert_eq!(body["error"], "not_found", "{body}");

@@ -77,6 +77,22 @@ export function OrderTicket(props: {
     setOutcome(null);
     preview.clearError();
   };
+  /** A decimal box (quantity or a price) with its error under it. */
+  const decimalField = (label: string, field: "quantity" | "limitPrice" | "stopPrice", testId: string) => (
+    <>
+      <label>
+        <span>{label}</span>
+        <input
+          data-testid={testId}
+          inputmode="decimal"
+          autocomplete="off"
+          value={draft[field]}
+          onInput={(e) => edit(field, e.currentTarget.value)}
+        />
+      </label>
+      <FieldError text={fieldError(field)} />
+    </>
+  );
 
   // Enter anywhere in the form lands here: it previews, and can never place.
   function submit(e: SubmitEvent) {
@@ -199,42 +215,12 @@ export function OrderTicket(props: {
               <For each={ORDER_KINDS}>{(k) => <option value={k}>{k.replace("_", " ")}</option>}</For>
             </select>
           </label>
-          <label>
-            <span>Quantity</span>
-            <input
-              data-testid="quantity"
-              inputmode="decimal"
-              autocomplete="off"
-              value={draft.quantity}
-              onInput={(e) => edit("quantity", e.currentTarget.value)}
-            />
-          </label>
-          <FieldError text={fieldError("quantity")} />
+          {decimalField("Quantity", "quantity", "quantity")}
           <Show when={needsLimitPrice(draft.kind)}>
-            <label>
-              <span>Limit price</span>
-              <input
-                data-testid="limit-price"
-                inputmode="decimal"
-                autocomplete="off"
-                value={draft.limitPrice}
-                onInput={(e) => edit("limitPrice", e.currentTarget.value)}
-              />
-            </label>
-            <FieldError text={fieldError("limitPrice")} />
+            {decimalField("Limit price", "limitPrice", "limit-price")}
           </Show>
           <Show when={needsStopPrice(draft.kind)}>
-            <label>
-              <span>Stop price</span>
-              <input
-                data-testid="stop-price"
-                inputmode="decimal"
-                autocomplete="off"
-                value={draft.stopPrice}
-                onInput={(e) => edit("stopPrice", e.currentTarget.value)}
-              />
-            </label>
-            <FieldError text={fieldError("stopPrice")} />
+            {decimalField("Stop price", "stopPrice", "stop-price")}
           </Show>
           <label>
             <span>Time in force</span>

@@ -1,21 +1,7 @@
 import { createComputed, createRoot } from "solid-js";
 import { describe, expect, it } from "vitest";
-import type { QuoteView } from "../bindings";
+import { quote } from "./fixtures";
 import { createQuoteBook } from "./book";
-
-const quote = (symbol: string, over: Partial<QuoteView> = {}): QuoteView => ({
-  symbol,
-  last: 100,
-  bid: 99.9,
-  ask: 100.1,
-  change: 1,
-  changePercent: 1.01,
-  volume: 1000,
-  ageMs: 5,
-  stale: false,
-  source: "update",
-  ...over,
-});
 
 /** Counts how often a computation reading `read` runs, as a rendered cell would. */
 function runs(read: () => unknown): () => number {

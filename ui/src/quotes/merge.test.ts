@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QuoteView } from "../bindings";
+import { quote } from "./fixtures";
 import { batchPatch, type QuoteTable } from "./merge";
-
-const quote = (symbol: string, over: Partial<QuoteView> = {}): QuoteView => ({
-  symbol,
-  last: 100,
-  bid: 99.9,
-  ask: 100.1,
-  change: 1,
-  changePercent: 1.01,
-  volume: 1000,
-  ageMs: 5,
-  stale: false,
-  source: "update",
-  ...over,
-});
 
 const watched = new Set(["AAPL", "MSFT", "SPY"]);
 

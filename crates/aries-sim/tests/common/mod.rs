@@ -142,6 +142,14 @@ pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
 /// PKCE token exchange. Returns the token response JSON. It makes 3–4 calls
 /// of the Auth rate-limit category (10 a minute per peer when enforced).
 pub async fn sign_in(sim: &RunningSim, email: &str, scope: &str) -> Value {
+    let (code, verifier) = authorize_code(sim, email, scope).await;
+    let (status, tokens) = exchange_code(sim, &code, &verifier).await;
+    assert_eq!(status, 200, "token exchange failed: {tokens}");
+    tokens
+}
+
+/// The headless authorize API up to the code: `(code, verifier)`.
+pub async fn authorize_code(sim: &RunningSim, email: &str, scope: &str) -> (String, String) {
     let base = &sim.urls.rest;
     let (verifier, challenge) = pkce_pair();
     let (status, mut step) = post_json(
@@ -163,11 +171,14 @@ pub async fn sign_in(sim: &RunningSim, email: &str, scope: &str) -> Value {
     let body = json!({ "next_step_auth_id": step["next_step_auth_id"] });
     let (status, confirmed) = post_json(&format!("{base}/v1/oauth2/authorize/confirm"), &body).await;
     assert_eq!(status, 200, "confirm failed: {confirmed}");
+    (confirmed["code"].as_str().expect("a code").to_string(), verifier)
+}
+
+/// The PKCE token exchange of `code` with `verifier`: (status, body).
+pub async fn exchange_code(sim: &RunningSim, code: &str, verifier: &str) -> (u16, Value) {
     let body = json!({
-        "grant_type": "authorization_code", "client_id": DESK_CLIENT, "code": confirmed["code"],
+        "grant_type": "authorization_code", "client_id": DESK_CLIENT, "code": code,
         "redirect_uri": DESK_REDIRECT, "code_verifier": verifier,
     });
-    let (status, tokens) = post_json(&sim.urls.token, &body).await;
-    assert_eq!(status, 200, "token exchange failed: {tokens}");
-    tokens
+    post_json(&sim.urls.token, &body).await
 }
