@@ -3,9 +3,13 @@
 
 # Build and run the app: WebKitGTK webview, GTK window, tray library, SVG icons,
 # HTTP stack of the webview, and the C toolchain + pkg-config the -sys crates use.
+# xdg-utils (xdg-mime) and desktop-file-utils (update-desktop-database) are what
+# tauri-plugin-deep-link runs at start-up to register the dev.ariesdesk: scheme;
+# without xdg-mime the registration fails and sign-in falls back to loopback.
 APP_PACKAGES=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+  xdg-utils desktop-file-utils
 )
 # Drive the app in tests: virtual X server (+ xauth for xvfb-run), a D-Bus
 # session, WebKit's WebDriver, xwininfo to read the native window title, and
