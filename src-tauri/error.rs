@@ -1,5 +1,5 @@
 //! The one error type at the IPC boundary: `{code, message, retryable}` with
-//! stable codes the UI switches on (design.md "Errors"). Every failure a
+//! stable codes the UI switches on (docs/design.md "Errors"). Every failure a
 //! command can meet converts into it; none carries a token or a code.
 
 use serde::Serialize;

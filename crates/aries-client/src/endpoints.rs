@@ -1,5 +1,5 @@
 //! Where the client talks to and who it says it is. [`Endpoints::live`] is the
-//! documented Aries (aries-api.md §1); every field can be overridden from a
+//! documented Aries (docs/aries-api.md §1); every field can be overridden from a
 //! TOML or JSON file and then from `ARIES_*` environment variables, so the same
 //! client runs against the simulator or any other server.
 
@@ -15,7 +15,7 @@ use crate::oauth::{RedirectError, RedirectUri};
 pub const DEFAULT_CLIENT_ID: &str = "aries-desk";
 /// The reverse-domain deep link the OS routes back to the app.
 pub const DEFAULT_REDIRECT_URI: &str = "dev.ariesdesk:/oauth/callback";
-/// What the desktop needs and nothing more (aries-api.md §2).
+/// What the desktop needs and nothing more (docs/aries-api.md §2).
 pub const DEFAULT_SCOPES: [&str; 6] = [
     "user:information",
     "account:information",

@@ -1,5 +1,5 @@
 //! The one error type of the client. Each variant has a stable `code` (the
-//! contract with the UI, see design.md "Errors"), a message that tells a person
+//! contract with the UI, see docs/design.md "Errors"), a message that tells a person
 //! what to do next, and a `retryable` flag: true when repeating the same action
 //! unchanged may succeed. No message ever contains a token, code or verifier.
 

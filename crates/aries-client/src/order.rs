@@ -1,4 +1,4 @@
-//! Order requests that cannot exist invalid (aries-api.md §8.1–§8.5). A
+//! Order requests that cannot exist invalid (docs/aries-api.md §8.1–§8.5). A
 //! request is only made by a builder that checks every rule, its fields are
 //! private, and the type/price combination is one enum, so a LIMIT without a
 //! price or a MARKET with one is unrepresentable. Replace and cancel start

@@ -1,4 +1,4 @@
-//! The client's own rate limiter, one per category of aries-api.md §12, so the
+//! The client's own rate limiter, one per category of docs/aries-api.md §12, so the
 //! app never causes a 429 itself.
 //!
 //! The server counts requests in fixed one-minute windows (the simulator

@@ -1,5 +1,5 @@
 //! Error bodies the simulator sends. REST errors use the simulator-defined shape
-//! `{"error": "<snake_code>", "message": "<text>"}` (aries-api.md §11); the token
+//! `{"error": "<snake_code>", "message": "<text>"}` (docs/aries-api.md §11); the token
 //! endpoint uses RFC 6749 §5.2 `{"error", "error_description"}`.
 
 use axum::Json;

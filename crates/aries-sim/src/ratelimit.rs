@@ -1,4 +1,4 @@
-//! The documented rate limits (aries-api.md §12): four categories, fixed
+//! The documented rate limits (docs/aries-api.md §12): four categories, fixed
 //! one-minute windows per access token (per peer address where there is none),
 //! `X-RateLimit-*` headers on every response and 429 over the limit.
 

@@ -65,7 +65,7 @@ pub struct User {
 #[derive(Clone, Debug)]
 pub struct Account {
     /// Also the string `trading_account_id` and `sterling_account_id` (as `id.to_string()`),
-    /// so any of the candidate ids of aries-api.md §5 works.
+    /// so any of the candidate ids of docs/aries-api.md §5 works.
     pub id: u64,
     pub owner: u64,
     pub is_sim: bool,

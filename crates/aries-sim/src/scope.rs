@@ -1,4 +1,4 @@
-//! OAuth scopes (aries-api.md §0, §2). Case-sensitive, space-separated.
+//! OAuth scopes (docs/aries-api.md §0, §2). Case-sensitive, space-separated.
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -23,7 +23,7 @@ pub struct Principal {
     pub expires_at: u64,
 }
 
-/// A token response (aries-api.md §3.3).
+/// A token response (docs/aries-api.md §3.3).
 #[derive(Clone, Debug, Serialize)]
 pub struct TokenResponse {
     pub access_token: String,

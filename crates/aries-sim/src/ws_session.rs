@@ -1,4 +1,4 @@
-//! The protocol every Aries WebSocket shares (aries-api.md §10.1): the `/auth`
+//! The protocol every Aries WebSocket shares (docs/aries-api.md §10.1): the `/auth`
 //! request within 5 s, `authSuccess` with `expiresIn`, ping/pong, NDJSON
 //! frames, `refreshAuth` before the session ends, `authExpired` and a close at
 //! the end, re-authentication on the open socket, an idle timeout, and the

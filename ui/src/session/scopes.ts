@@ -1,4 +1,4 @@
-// The ten OAuth scopes of the Aries API (aries-api.md §0, §2).
+// The ten OAuth scopes of the Aries API (docs/aries-api.md §0, §2).
 export type ScopeInfo = { scope: string; label: string };
 
 export const SCOPES: readonly ScopeInfo[] = [

@@ -1,4 +1,4 @@
-//! Tick ingest, a row of the performance budget (design.md): `MarketStream`
+//! Tick ingest, a row of the performance budget (docs/design.md): `MarketStream`
 //! must take in ≥ 100k ticks/s on one core. The baseline, measured in the same
 //! run on the same bytes, is a raw tokio-tungstenite client that only counts
 //! frames: the cost of the socket and WebSocket framing alone.

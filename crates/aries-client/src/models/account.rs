@@ -1,4 +1,4 @@
-//! `GET /v1/users/me/accounts` (aries-api.md §5, §0). Snake_case, unlike the
+//! `GET /v1/users/me/accounts` (docs/aries-api.md §5, §0). Snake_case, unlike the
 //! trading endpoints. Which id trades is decided in one place: [`Account::trading_id`].
 
 use chrono::{DateTime, Utc};

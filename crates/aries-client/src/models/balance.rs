@@ -1,4 +1,4 @@
-//! `GET /v1/accounts/{id}/balances` (aries-api.md §6): a flat object of decimal
+//! `GET /v1/accounts/{id}/balances` (docs/aries-api.md §6): a flat object of decimal
 //! strings. Older versions sent a 12-field subset, so every field is optional.
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-//! The TradingView UDF chart endpoints (aries-api.md §9.2, §9.3). They answer
+//! The TradingView UDF chart endpoints (docs/aries-api.md §9.2, §9.3). They answer
 //! HTTP 200 even on failure and report it in-band (`s: "error"`, `errmsg`).
 //! Bars are `f64`: JSON numbers on the wire, used only for charting.
 

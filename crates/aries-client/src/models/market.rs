@@ -1,4 +1,4 @@
-//! Market-data REST (aries-api.md §9.1, §9.4): symbol search and quote
+//! Market-data REST (docs/aries-api.md §9.1, §9.4): symbol search and quote
 //! snapshots. Prices here are JSON numbers on the wire (§1) and are only shown
 //! or charted, never used for order arithmetic, so they are `f64`.
 

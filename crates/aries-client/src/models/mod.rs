@@ -1,4 +1,4 @@
-//! Typed responses of the Aries REST API (aries-api.md §4–§9). Money and
+//! Typed responses of the Aries REST API (docs/aries-api.md §4–§9). Money and
 //! quantities in trading endpoints are `rust_decimal::Decimal`, read from
 //! decimal strings (numbers are accepted too) and written back as strings.
 //! Shapes that differ between doc versions (§13) are read, not rejected.

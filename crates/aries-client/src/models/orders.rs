@@ -1,4 +1,4 @@
-//! Orders as the server reports them (aries-api.md §8): the v2 domain order
+//! Orders as the server reports them (docs/aries-api.md §8): the v2 domain order
 //! (REST lists and `account.order` events), the v1 legacy record, the list
 //! envelopes, and the acknowledgements of place, replace, cancel and preview.
 

@@ -1,4 +1,4 @@
-//! `GET /v1/accounts/{id}/positions` (aries-api.md §7). Three doc versions
+//! `GET /v1/accounts/{id}/positions` (docs/aries-api.md §7). Three doc versions
 //! disagree: `instrument` + `realizedPl` (newest), `securityType` +
 //! `todayRealizedPnL` (mintlify), and a bare array with `pnlToday` (oldest).
 //! The simulator sends the superset, so both names of a field may be present.

@@ -1,4 +1,4 @@
-//! `GET /v1/users/me` (aries-api.md §4). Every field is optional: the docs mark
+//! `GET /v1/users/me` (docs/aries-api.md §4). Every field is optional: the docs mark
 //! none as required and the PATCH response omits some.
 
 use chrono::{DateTime, Utc};

@@ -1,5 +1,5 @@
 //! Tolerant readers for response fields. The doc versions disagree on shapes
-//! (aries-api.md §13), so a field that arrives as a string where a number was
+//! (docs/aries-api.md §13), so a field that arrives as a string where a number was
 //! expected, or as `""` meaning "unset" (§8.6), is read rather than fatal.
 //! Each reader goes through `serde_json::Value`: responses are JSON and the
 //! lists are small, so clarity wins over a hand-written visitor.

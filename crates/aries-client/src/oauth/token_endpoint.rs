@@ -2,7 +2,7 @@
 //!
 //! The bodies are **JSON**, not the RFC 6749 form encoding that the `oauth2`
 //! crate always sends. Every Aries sample sends `Content-Type: application/json`
-//! and form bodies are never mentioned (aries-api.md §3.3), so JSON is the only
+//! and form bodies are never mentioned (docs/aries-api.md §3.3), so JSON is the only
 //! shape known to work against the real service; the simulator accepts both.
 //! Building the request here also lets the response keep Aries's extra field
 //! `refresh_token_expires_in`, tolerate a missing `refresh_token`, and turn
@@ -152,7 +152,7 @@ impl TokenEndpoint {
 }
 
 /// How long a 429 asks us to wait: `Retry-After` seconds, else the
-/// `X-RateLimit-Reset` Unix time (aries-api.md §12).
+/// `X-RateLimit-Reset` Unix time (docs/aries-api.md §12).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let number = |name| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
     if let Some(seconds) = number(RETRY_AFTER.as_str()) {

@@ -1,5 +1,5 @@
 //! Typed reads: the user, accounts, balances, positions, the order lists and
-//! market data (aries-api.md §4–§9).
+//! market data (docs/aries-api.md §4–§9).
 
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-//! The account stream (aries-api.md §10.3): subscriptions per account id, a
+//! The account stream (docs/aries-api.md §10.3): subscriptions per account id, a
 //! snapshot of orders, positions and balance on every (re)subscribe, then
 //! `account.order`/`account.position`/`account.balance` updates, all typed.
 //!

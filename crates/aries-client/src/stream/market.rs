@@ -1,4 +1,4 @@
-//! The market-data stream (aries-api.md §10.2): subscriptions per symbol, and
+//! The market-data stream (docs/aries-api.md §10.2): subscriptions per symbol, and
 //! `quote`/`trade` snapshots and field-level updates merged into a [`QuoteBook`].
 
 use std::collections::BTreeSet;

@@ -1,4 +1,4 @@
-//! The market and account WebSockets (aries-api.md §10). One generic
+//! The market and account WebSockets (docs/aries-api.md §10). One generic
 //! connection task per socket authenticates within the server's 5 s, keeps
 //! the subscription set and resends it after every reconnect, pings, re-auths
 //! on `refreshAuth`, treats silence as a dead socket and reconnects with

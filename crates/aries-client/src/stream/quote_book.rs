@@ -2,7 +2,7 @@
 //! with where it came from and when it arrived, so freshness is judged per
 //! symbol rather than by the socket's state.
 //!
-//! Numbers are `f64`: market data arrives as JSON numbers (aries-api.md §1),
+//! Numbers are `f64`: market data arrives as JSON numbers (docs/aries-api.md §1),
 //! is only displayed and charted, and an `f64` holds every such price and any
 //! share count below 2^53 exactly as sent. Money that is traded stays
 //! `Decimal`: an order ticket pre-filled from a quote converts there.
@@ -37,7 +37,7 @@ pub struct QuoteFields {
 
 impl QuoteFields {
     /// Overwrites the fields `update` carries and keeps the rest: updates are
-    /// field-level (aries-api.md §10.2).
+    /// field-level (docs/aries-api.md §10.2).
     fn merge(&mut self, update: &QuoteFields) {
         let fields = [
             (&mut self.bid, update.bid),

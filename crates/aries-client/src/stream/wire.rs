@@ -1,4 +1,4 @@
-//! The shared message envelope of the Aries WebSockets (aries-api.md §10.1):
+//! The shared message envelope of the Aries WebSockets (docs/aries-api.md §10.1):
 //! `{"type", "id", "payload": {"action", "type", "id", "error", "data"}}`.
 //! Incoming lines are read in one pass into borrowed fields, with `data`
 //! typed by the socket, so a market tick costs no allocation.

@@ -1,4 +1,4 @@
-//! The account WebSocket `/v1/accounts/ws` (aries-api.md §10.3): the shared
+//! The account WebSocket `/v1/accounts/ws` (docs/aries-api.md §10.3): the shared
 //! session protocol, then `subscribe` to the `account` topic per account id,
 //! a snapshot of its orders, positions and balance, and `account.order`,
 //! `account.position` and `account.balance` updates as they happen.

@@ -1,5 +1,5 @@
 //! `GET /v1/users/me`, `/v1/users/me/accounts`, `/v1/accounts/{id}/balances`
-//! and `/positions` (aries-api.md §4–§7).
+//! and `/positions` (docs/aries-api.md §4–§7).
 
 use axum::Json;
 use axum::extract::{Path, State};

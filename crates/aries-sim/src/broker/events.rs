@@ -1,4 +1,4 @@
-//! Account events: what the account WebSocket pushes (aries-api.md §10.3).
+//! Account events: what the account WebSocket pushes (docs/aries-api.md §10.3).
 
 use serde_json::Value;
 

@@ -1,5 +1,5 @@
 //! How numbers and times look on the wire: trading endpoints carry decimal
-//! strings and second-precision UTC times (aries-api.md §1).
+//! strings and second-precision UTC times (docs/aries-api.md §1).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;

@@ -1,5 +1,5 @@
 //! One account's money: cash, positions, realized P&L and the balances object
-//! (aries-api.md §6, §7). Margin follows Reg T in its simplest form: 50 %
+//! (docs/aries-api.md §6, §7). Margin follows Reg T in its simplest form: 50 %
 //! initial requirement, 25 % maintenance on longs and 30 % on shorts; cash
 //! accounts trade only with the cash they hold.
 

@@ -1,4 +1,4 @@
-//! The order lists (aries-api.md §8.6): v2 active orders, v2 history and the
+//! The order lists (docs/aries-api.md §8.6): v2 active orders, v2 history and the
 //! v1 legacy list. All need `order:information` and an account the caller owns.
 
 use std::collections::HashMap;

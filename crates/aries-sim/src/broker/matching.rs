@@ -1,5 +1,5 @@
 //! The matching rules as pure functions of one order and one quote
-//! (aries-api.md §8.1): market orders take the displayed ask (buys) or bid
+//! (docs/aries-api.md §8.1): market orders take the displayed ask (buys) or bid
 //! (sells); limits trade at the touch when it is at or through their price;
 //! stops wake on the last trade and then act as market or limit orders. An
 //! order takes at most the displayed size it is offered, so a large order

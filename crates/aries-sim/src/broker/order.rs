@@ -1,4 +1,4 @@
-//! One order row and its wire forms: the v2 domain order (aries-api.md §8.6,
+//! One order row and its wire forms: the v2 domain order (docs/aries-api.md §8.6,
 //! also the `account.order` event), the v1 legacy record and the place ack.
 
 use chrono::{DateTime, Utc};

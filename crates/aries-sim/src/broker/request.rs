@@ -1,4 +1,4 @@
-//! Parsing and schema validation of the order request bodies (aries-api.md
+//! Parsing and schema validation of the order request bodies (docs/aries-api.md
 //! §8.2–§8.5). Everything here is a client mistake and becomes HTTP 400 with a
 //! message that names the field; business rules live in `book`.
 

@@ -1,4 +1,4 @@
-//! The order enums of aries-api.md §8.2 and §8.7, as the wire spells them.
+//! The order enums of docs/aries-api.md §8.2 and §8.7, as the wire spells them.
 
 /// Declares a wire enum with `as_str` and `parse`; `ALL` lists the wire names for error messages.
 macro_rules! wire_enum {
@@ -26,7 +26,7 @@ wire_enum!(Side { Buy = "BUY", Sell = "SELL", SellShort = "SELL_SHORT", BuyToCov
 wire_enum!(OrdType { Market = "MARKET", Limit = "LIMIT", Stop = "STOP", StopLimit = "STOP_LIMIT" });
 
 wire_enum!(
-    /// The newest 7-value set (aries-api.md §13).
+    /// The newest 7-value set (docs/aries-api.md §13).
     Tif {
         Day = "DAY",
         Gtc = "GTC",

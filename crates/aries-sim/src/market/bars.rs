@@ -1,4 +1,4 @@
-//! Historical bars for `GET /v1/chart/history` (TradingView UDF, aries-api.md §9.2),
+//! Historical bars for `GET /v1/chart/history` (TradingView UDF, docs/aries-api.md §9.2),
 //! aggregated from the model's minute paths so every resolution agrees with
 //! the live quotes.
 //!

@@ -1,5 +1,5 @@
 //! The simulator's instrument list: real US large caps, ETFs and the indices
-//! the market WebSocket documents (aries-api.md §10.2). Reference prices are
+//! the market WebSocket documents (docs/aries-api.md §10.2). Reference prices are
 //! plausible late-2025 levels; the price model wanders around them.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Market REST (aries-api.md §9): symbol search, quote snapshots, UDF history
+//! Market REST (docs/aries-api.md §9): symbol search, quote snapshots, UDF history
 //! and symbol info. Every route needs a bearer token with `market:information`;
 //! the chart routes report everything else in-band with HTTP 200 like UDF.
 

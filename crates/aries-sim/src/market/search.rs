@@ -1,4 +1,4 @@
-//! Symbol search (aries-api.md §9.1). Plain queries match stocks, ETFs and
+//! Symbol search (docs/aries-api.md §9.1). Plain queries match stocks, ETFs and
 //! indices: exact symbol first, then symbol prefixes (shortest first), then
 //! names containing the query. `.` lists a few option contracts of an
 //! underlying; `/` is futures, which the simulator does not list.

@@ -1,4 +1,4 @@
-//! The market-data WebSocket `/v1/market/ws` (aries-api.md §10.2): the shared
+//! The market-data WebSocket `/v1/market/ws` (docs/aries-api.md §10.2): the shared
 //! session protocol from `ws_session`, plus `marketStatus` on authentication
 //! and on every change, `subscribe`/`unsubscribe` with per-symbol field lists,
 //! a snapshot on subscribe and field-level updates as the model ticks.

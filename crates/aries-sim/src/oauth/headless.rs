@@ -1,4 +1,4 @@
-//! The API-driven authorize flow (aries-api.md §3.2) that the web login page
+//! The API-driven authorize flow (docs/aries-api.md §3.2) that the web login page
 //! is built on: `POST /v1/oauth2/authorize` → (`/mfa`) → `/confirm`. JSON in,
 //! JSON out, errors as RFC 6749 bodies.
 

@@ -1,4 +1,4 @@
-//! OAuth 2.0 (aries-api.md §3; RFC 6749, 7636, 8252, 9700): the authorize
+//! OAuth 2.0 (docs/aries-api.md §3; RFC 6749, 7636, 8252, 9700): the authorize
 //! pages a system browser shows, the headless authorize API behind them, and
 //! the token endpoint.
 
@@ -31,7 +31,7 @@ pub struct OAuthState {
     flows: Flows,
     codes: Codes,
     /// Token family → the redirect URI of its sign-in; a refresh that repeats
-    /// `redirect_uri` must repeat that one (aries-api.md §0).
+    /// `redirect_uri` must repeat that one (docs/aries-api.md §0).
     redirects: Mutex<HashMap<String, String>>,
 }
 

@@ -1,4 +1,4 @@
-//! The token endpoint, `POST /v1/oauth2/token` (aries-api.md §3.3): the code
+//! The token endpoint, `POST /v1/oauth2/token` (docs/aries-api.md §3.3): the code
 //! grant (PKCE or client secret) and the refresh grant, JSON or form bodies,
 //! RFC 6749 §5.2 errors.
 
