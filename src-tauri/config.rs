@@ -36,7 +36,8 @@ pub fn live_endpoints(config_file: Option<&Path>) -> Result<Endpoints, ConfigErr
     Endpoints::load(config_file)
 }
 
-/// The sandbox simulator's endpoints, with the app's own registration.
+/// The sandbox simulator's endpoints, with the app's own registration. Its
+/// issuer is the simulator's own, which its sign-in answers name (RFC 9207).
 pub fn sandbox_endpoints(urls: &aries_sim::Urls) -> Endpoints {
     let url = |s: &str| Url::parse(s).expect("the simulator reports valid URLs");
     let live = Endpoints::live();
@@ -49,6 +50,8 @@ pub fn sandbox_endpoints(urls: &aries_sim::Urls) -> Endpoints {
         client_id: live.client_id,
         redirect_uri: RedirectUri::parse(DEEP_LINK_REDIRECT).expect("built-in redirect"),
         scopes: live.scopes,
+        issuer: urls.issuer.clone(),
+        token_request_format: live.token_request_format,
     }
 }
 
@@ -64,5 +67,6 @@ mod tests {
         assert_eq!(endpoints.authorize_url.host_str(), Some("127.0.0.1"));
         assert_eq!(endpoints.redirect_uri.as_str(), DEEP_LINK_REDIRECT);
         assert_eq!(endpoints.client_id, "aries-desk");
+        assert_eq!(endpoints.issuer, sim.urls.rest, "the simulator is its own issuer");
     }
 }

@@ -1,6 +1,7 @@
 //! Sandbox mode: with no Aries client configured, the app's backend is an
 //! in-process simulator on a random loopback port, signed into through the
-//! same browser and deep-link path as live Aries.
+//! same browser and deep-link path as live Aries. Its sign-in answers carry
+//! `iss` (RFC 9207), so the app's issuer check runs in the sandbox too.
 
 use aries_sim::{FaultConfig, RunningSim, SimConfig, Urls};
 use serde::Serialize;
@@ -21,7 +22,7 @@ impl Sandbox {
     /// issued at `/__sim/secrets`, for the end-to-end secrets check only.
     pub async fn start() -> std::io::Result<Self> {
         let record_secrets = std::env::var("ARIES_DESK_SIM_RECORD_SECRETS").is_ok_and(|v| v == "1");
-        let config = SimConfig { record_secrets, ..SimConfig::default() };
+        let config = SimConfig { record_secrets, send_iss: true, ..SimConfig::default() };
         let sim = RunningSim::start(0, config, FaultConfig::default()).await?;
         Ok(Sandbox { sim })
     }

@@ -1,10 +1,11 @@
 //! Where the client talks to and who it says it is. [`Endpoints::live`] is the
-//! documented Aries (docs/aries-api.md §1); every field can be overridden from a
+//! documented Aries (docs/aries-api.md §1, §3); every field can be overridden from a
 //! TOML or JSON file and then from `ARIES_*` environment variables, so the same
 //! client runs against the simulator or any other server.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::Deserialize;
 use url::{Host, Url};
@@ -15,6 +16,10 @@ use crate::oauth::{RedirectError, RedirectUri};
 pub const DEFAULT_CLIENT_ID: &str = "aries-desk";
 /// The reverse-domain deep link the OS routes back to the app.
 pub const DEFAULT_REDIRECT_URI: &str = "dev.ariesdesk:/oauth/callback";
+/// Aries's issuer identifier (RFC 8414 §2), which an `iss` in a sign-in
+/// answer must equal (RFC 9207). Aries documents none: this is the token
+/// endpoint's origin, [inferred] in docs/aries-api.md §3.3.
+pub const DEFAULT_ISSUER: &str = "https://api.aries.com";
 /// What the desktop needs and nothing more (docs/aries-api.md §2).
 pub const DEFAULT_SCOPES: [&str; 6] = [
     "user:information",
@@ -37,6 +42,33 @@ pub struct Endpoints {
     pub client_id: String,
     pub redirect_uri: RedirectUri,
     pub scopes: Vec<String>,
+    /// The authorization server's issuer identifier, kept as written: RFC 9207
+    /// §2.4 compares it with a response's `iss` by simple string comparison.
+    pub issuer: String,
+    pub token_request_format: TokenRequestFormat,
+}
+
+/// How token requests are encoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenRequestFormat {
+    /// `application/json`: what every Aries sample sends (docs/aries-api.md §3.3).
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`, the RFC 6749 §4.1.3 / §6 encoding,
+    /// for servers that accept nothing else.
+    Form,
+}
+
+impl FromStr for TokenRequestFormat {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s {
+            "json" => Ok(TokenRequestFormat::Json),
+            "form" => Ok(TokenRequestFormat::Form),
+            other => Err(ConfigError::TokenRequestFormat(crate::error::printable(other, 20))),
+        }
+    }
 }
 
 /// Any subset of the fields, as read from a file or the environment.
@@ -51,6 +83,9 @@ pub struct Overrides {
     pub client_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub scopes: Option<Vec<String>>,
+    pub issuer: Option<String>,
+    /// `json` or `form`.
+    pub token_request_format: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,11 +108,13 @@ pub enum ConfigError {
     InvalidScope(String),
     #[error("`redirect_uri`: {0}")]
     Redirect(#[from] RedirectError),
+    #[error("`token_request_format` must be `json` or `form`, not `{0}`")]
+    TokenRequestFormat(String),
 }
 
 /// Each `ARIES_*` variable and the field it sets. An empty variable counts as unset.
 type Setter = fn(&mut Overrides, String);
-const ENV: [(&str, Setter); 8] = [
+const ENV: [(&str, Setter); 10] = [
     ("ARIES_AUTHORIZE_URL", |o, v| o.authorize_url = Some(v)),
     ("ARIES_TOKEN_URL", |o, v| o.token_url = Some(v)),
     ("ARIES_REST_BASE", |o, v| o.rest_base = Some(v)),
@@ -87,6 +124,8 @@ const ENV: [(&str, Setter); 8] = [
     ("ARIES_REDIRECT_URI", |o, v| o.redirect_uri = Some(v)),
     // Space-separated, like the OAuth `scope` parameter.
     ("ARIES_SCOPES", |o, v| o.scopes = Some(v.split_whitespace().map(str::to_string).collect())),
+    ("ARIES_ISSUER", |o, v| o.issuer = Some(v)),
+    ("ARIES_TOKEN_REQUEST_FORMAT", |o, v| o.token_request_format = Some(v)),
 ];
 
 impl Endpoints {
@@ -102,6 +141,8 @@ impl Endpoints {
             client_id: DEFAULT_CLIENT_ID.to_string(),
             redirect_uri: RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("built-in redirect"),
             scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            issuer: DEFAULT_ISSUER.to_string(),
+            token_request_format: TokenRequestFormat::Json,
         }
     }
 
@@ -143,6 +184,12 @@ impl Endpoints {
         if let Some(v) = overrides.scopes {
             self.scopes = v;
         }
+        if let Some(v) = overrides.issuer {
+            self.issuer = v;
+        }
+        if let Some(v) = overrides.token_request_format {
+            self.token_request_format = v.parse()?;
+        }
         self.validate()?;
         Ok(self)
     }
@@ -154,6 +201,10 @@ impl Endpoints {
         check_url("rest_base", &self.rest_base, "https", "http")?;
         check_url("market_ws", &self.market_ws, "wss", "ws")?;
         check_url("account_ws", &self.account_ws, "wss", "ws")?;
+        // RFC 8414 §2: an https URL without query or fragment.
+        let issuer =
+            Url::parse(&self.issuer).map_err(|e| ConfigError::InvalidUrl { field: "issuer", reason: e.to_string() })?;
+        check_url("issuer", &issuer, "https", "http")?;
         if self.client_id.trim().is_empty() {
             return Err(ConfigError::Empty("client_id"));
         }
@@ -239,6 +290,8 @@ mod tests {
         assert_eq!(live.account_ws.as_str(), "wss://api.aries.com/v1/accounts/ws");
         assert_eq!(live.redirect_uri.as_str(), "dev.ariesdesk:/oauth/callback");
         assert!(live.scopes.iter().all(|s| !s.contains(' ')));
+        assert_eq!(live.issuer, "https://api.aries.com");
+        assert_eq!(live.token_request_format, TokenRequestFormat::Json);
     }
 
     #[test]
@@ -253,6 +306,8 @@ mod tests {
                 ("ARIES_CLIENT_ID", "other-client"),
                 ("ARIES_REDIRECT_URI", "http://127.0.0.1/oauth/callback"),
                 ("ARIES_SCOPES", "market:information  user:information"),
+                ("ARIES_ISSUER", "http://127.0.0.1:9000"),
+                ("ARIES_TOKEN_REQUEST_FORMAT", "form"),
                 ("ARIES_UNRELATED", "ignored"),
                 ("PATH", "/usr/bin"),
             ]))
@@ -262,6 +317,9 @@ mod tests {
         assert_eq!(e.client_id, "other-client");
         assert_eq!(e.redirect_uri.as_str(), "http://127.0.0.1/oauth/callback");
         assert_eq!(e.scopes, ["market:information", "user:information"]);
+        // Kept as written, without the slash a URL parser would add.
+        assert_eq!(e.issuer, "http://127.0.0.1:9000");
+        assert_eq!(e.token_request_format, TokenRequestFormat::Form);
     }
 
     #[test]
@@ -303,6 +361,15 @@ mod tests {
         assert!(matches!(refused(&[("ARIES_SCOPES", "   ")]), ConfigError::Empty("scopes")));
         assert!(matches!(refused(&[("ARIES_SCOPES", "a\"b")]), ConfigError::InvalidScope(_)));
         assert!(matches!(refused(&[("ARIES_REDIRECT_URI", "myapp:/cb")]), ConfigError::Redirect(_)));
+        assert!(matches!(refused(&[("ARIES_ISSUER", "aries")]), ConfigError::InvalidUrl { field: "issuer", .. }));
+        assert!(matches!(refused(&[("ARIES_ISSUER", "http://api.aries.com")]), ConfigError::Insecure { .. }));
+        assert!(matches!(
+            refused(&[("ARIES_ISSUER", "https://api.aries.com/?tenant=1")]),
+            ConfigError::UnexpectedUrlParts { .. }
+        ));
+        let format = refused(&[("ARIES_TOKEN_REQUEST_FORMAT", "xml")]);
+        assert!(matches!(&format, ConfigError::TokenRequestFormat(v) if v == "xml"), "{format}");
+        assert!(format.to_string().contains("`json` or `form`"), "{format}");
     }
 
     #[test]
@@ -313,12 +380,16 @@ mod tests {
             rest_base = "http://127.0.0.1:7000"
             client_id = "from-toml"
             scopes = ["market:information"]
+            issuer = "https://auth.example.com/tenant"
+            token_request_format = "form"
             "#,
         );
         let from_file = Endpoints::live().with(Overrides::from_file(&toml).unwrap()).unwrap();
         assert_eq!(from_file.rest_base.as_str(), "http://127.0.0.1:7000/");
         assert_eq!(from_file.client_id, "from-toml");
         assert_eq!(from_file.scopes, ["market:information"]);
+        assert_eq!(from_file.issuer, "https://auth.example.com/tenant");
+        assert_eq!(from_file.token_request_format, TokenRequestFormat::Form);
         assert_eq!(from_file.token_url, Endpoints::live().token_url);
 
         let json = temp_file("sim.json", r#"{"client_id": "from-json", "market_ws": "ws://127.0.0.1:7000/ws"}"#);

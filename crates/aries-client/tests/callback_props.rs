@@ -1,7 +1,10 @@
 //! Property tests of the callback parser: it never panics, every valid
-//! authorization response round-trips, and every kind of tampering is refused.
+//! authorization response round-trips, unknown parameters are ignored, and
+//! every kind of tampering is refused.
 
-use aries_client::oauth::{Callback, CallbackError, MAX_CALLBACK_LEN, RedirectUri, parse_callback};
+use aries_client::oauth::{
+    Callback, CallbackError, MAX_CALLBACK_LEN, MAX_CALLBACK_PARAMS, RedirectUri, parse_callback,
+};
 use proptest::prelude::*;
 use url::form_urlencoded::byte_serialize;
 
@@ -29,6 +32,9 @@ fn carry(query: &str, carrier: u8) -> (String, RedirectUri) {
 fn query_of(pairs: &[(&str, String)]) -> String {
     pairs.iter().map(|(name, value)| format!("{name}={}", encode(value))).collect::<Vec<_>>().join("&")
 }
+
+/// The parameters the parser reads; every other one is ignored.
+const KNOWN: [&str; 6] = ["code", "state", "error", "error_description", "error_uri", "iss"];
 
 /// RFC 6749 VSCHAR strings, the alphabet of `code` and `state`.
 fn vschar() -> impl Strategy<Value = String> {
@@ -68,7 +74,7 @@ proptest! {
             pairs.iter().map(|name| (*name, if *name == "code" { code.clone() } else { state.clone() })).collect();
         let (input, redirect) = carry(&query_of(&values), carrier);
         match parse_callback(&input, &redirect) {
-            Ok(Callback::Code { code: c, state: s }) => {
+            Ok(Callback::Code { code: c, state: s, iss: None }) => {
                 prop_assert_eq!(c.expose(), code.as_str());
                 prop_assert_eq!(s.expose(), state.as_str());
             }
@@ -89,7 +95,7 @@ proptest! {
         }
         let (input, redirect) = carry(&query_of(&pairs), carrier);
         match parse_callback(&input, &redirect) {
-            Ok(Callback::Denied { error: e, description: d, state: s }) => {
+            Ok(Callback::Denied { error: e, description: d, state: s, iss: None }) => {
                 prop_assert_eq!(e, error);
                 prop_assert_eq!(d, description);
                 prop_assert_eq!(s.expose(), state.as_str());
@@ -98,26 +104,61 @@ proptest! {
         }
     }
 
+    /// RFC 6749 §4.1.2: unrecognized parameters are ignored wherever they
+    /// stand, whatever their value; `iss` (RFC 9207) is kept.
     #[test]
-    fn an_unknown_parameter_is_refused(
-        name in "[a-z_]{1,12}".prop_filter("not a known name", |n| {
-            !["code", "state", "error", "error_description", "error_uri"].contains(&n.as_str())
-        }),
-        value in vschar(),
-        position in 0usize..3,
+    fn unknown_parameters_are_ignored(
+        extras in prop::collection::vec(
+            (
+                "[a-z_]{1,14}".prop_filter("not a known name", |n| !KNOWN.contains(&n.as_str())),
+                "[!-~]{0,40}",
+            ),
+            1..8,
+        ),
+        iss in proptest::option::of("https://[a-z.]{1,20}(:[0-9]{1,5})?"),
+        shuffle_seed in any::<u64>(),
         carrier in any::<u8>(),
     ) {
-        let mut pairs = vec![("code", "c".to_string()), ("state", "s".to_string())];
-        pairs.insert(position, (name.as_str(), value));
-        let (input, redirect) = carry(&query_of(&pairs), carrier);
-        prop_assert_eq!(parse_callback(&input, &redirect).unwrap_err(), CallbackError::UnknownParameter(name));
+        let mut pairs: Vec<String> = vec!["code=c".into(), "state=s".into()];
+        if let Some(iss) = &iss {
+            pairs.push(format!("iss={}", encode(iss)));
+        }
+        // Unknown values are never decoded, so any visible character may stand
+        // there, even a stray `%`, except the query's own `&` and `#`.
+        pairs.extend(
+            extras.iter().map(|(name, value)| format!("{name}={}", value.replace('&', "%26").replace('#', "%23"))),
+        );
+        let len = pairs.len();
+        pairs.rotate_left((shuffle_seed % len as u64) as usize);
+        let (input, redirect) = carry(&pairs.join("&"), carrier);
+        match parse_callback(&input, &redirect) {
+            Ok(callback @ Callback::Code { .. }) => prop_assert_eq!(callback.iss(), iss.as_deref()),
+            other => prop_assert!(false, "{input:?} gave {other:?}"),
+        }
     }
 
     #[test]
-    fn a_repeated_parameter_is_refused(repeat_code in any::<bool>(), carrier in any::<u8>(), same in any::<bool>()) {
-        let name = if repeat_code { "code" } else { "state" };
+    fn too_many_parameters_are_refused(extra in 1usize..64, carrier in any::<u8>()) {
+        let padding: Vec<String> = (0..MAX_CALLBACK_PARAMS - 2 + extra).map(|i| format!("x{i}=1")).collect();
+        let (input, redirect) = carry(&format!("code=c&state=s&{}", padding.join("&")), carrier);
+        prop_assert_eq!(parse_callback(&input, &redirect).unwrap_err(), CallbackError::TooManyParameters);
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_refused(
+        name in prop::sample::select(vec!["code", "state", "error", "iss"]),
+        same in any::<bool>(),
+        position in 0usize..4,
+        carrier in any::<u8>(),
+    ) {
         let second = if same { "c".to_string() } else { "other".to_string() };
-        let pairs = vec![("code", "c".to_string()), ("state", "c".to_string()), (name, second)];
+        let first = if name == "error" { vec![("error", "c".to_string())] } else { vec![("code", "c".to_string())] };
+        let mut pairs = first;
+        pairs.push(("state", "c".to_string()));
+        if name == "iss" {
+            pairs.push(("iss", "c".to_string()));
+        }
+        pairs.insert(position.min(pairs.len()), (name, second));
         let (input, redirect) = carry(&query_of(&pairs), carrier);
         prop_assert_eq!(parse_callback(&input, &redirect).unwrap_err(), CallbackError::RepeatedParameter(name));
     }

@@ -1,11 +1,13 @@
 //! A real PKCE sign-in against the simulator over loopback sockets: the
 //! client's authorize URL, the simulator's HTML sign-in and consent pages, the
-//! strict callback parser, the state check and the JSON code exchange.
+//! strict callback parser, the state and issuer checks and the code exchange,
+//! in JSON and in form encoding.
 
 mod common;
 
 use std::time::Duration;
 
+use aries_client::endpoints::TokenRequestFormat;
 use aries_client::oauth::{LoginError, PendingLogins, RedirectUri, TokenEndpoint, parse_callback};
 use aries_client::{Endpoints, Error};
 use aries_sim::SimConfig;
@@ -126,4 +128,42 @@ async fn the_token_endpoint_being_down_is_retryable() {
     let error = endpoint.refresh(grant.refresh_token.as_ref().unwrap(), &grant.redirect_uri).await.unwrap_err();
     assert_eq!(error.code(), "server", "{error:?}");
     assert!(error.retryable());
+}
+
+#[tokio::test]
+async fn the_simulators_iss_must_be_the_configured_issuer() {
+    let sim = start_with(SimConfig { send_iss: true, ..SimConfig::default() }).await;
+    let endpoints = endpoints_for(&sim);
+    let pending = PendingLogins::default();
+    let url = pending.begin(&endpoints, endpoints.redirect_uri.clone());
+    let location = walk_browser_pages(&url, "approve").await;
+    let callback = parse_callback(&location, &endpoints.redirect_uri).unwrap();
+    assert_eq!(callback.iss(), Some(sim.urls.issuer.as_str()), "{location}");
+    let grant = TokenEndpoint::new(&endpoints).unwrap().exchange(pending.complete(callback).unwrap()).await.unwrap();
+    assert!(sim.sim.tokens.validate(grant.access_token.expose()).is_ok());
+
+    // The same simulator while the app expects Aries: its answer is refused before any code is spent.
+    let expecting_aries = Endpoints { issuer: Endpoints::live().issuer, ..endpoints.clone() };
+    let url = pending.begin(&expecting_aries, endpoints.redirect_uri.clone());
+    let location = walk_browser_pages(&url, "approve").await;
+    let error = pending.complete(parse_callback(&location, &endpoints.redirect_uri).unwrap()).unwrap_err();
+    assert!(matches!(&error, Error::Login(LoginError::IssuerMismatch { .. })), "{error:?}");
+    assert_eq!(error.code(), "auth.failed");
+    assert!(error.to_string().contains("mix-up attack"), "{error}");
+}
+
+#[tokio::test]
+async fn form_encoded_token_requests_sign_in_refresh_and_rotate() {
+    let sim = start_with(SimConfig::default()).await;
+    let endpoints = Endpoints { token_request_format: TokenRequestFormat::Form, ..endpoints_for(&sim) };
+    let grant = sign_in(&endpoints).await;
+    assert!(sim.sim.tokens.validate(grant.access_token.expose()).is_ok());
+    let endpoint = TokenEndpoint::new(&endpoints).unwrap();
+    let first = grant.refresh_token.expect("a refresh token");
+    let refreshed = endpoint.refresh(&first, &grant.redirect_uri).await.expect("a form-encoded refresh");
+    assert!(sim.sim.tokens.validate(refreshed.access_token.expose()).is_ok());
+    let second = refreshed.refresh_token.expect("rotated");
+    assert!(!second.matches(first.expose()));
+    let spent = endpoint.refresh(&first, &grant.redirect_uri).await.unwrap_err();
+    assert!(matches!(spent, Error::SessionExpired), "{spent:?}");
 }

@@ -45,6 +45,9 @@ pub struct SimConfig {
     /// Remember every code, verifier and token for `GET /__sim/secrets`, so
     /// end-to-end tests can check that none of them leaked. Tests only.
     pub record_secrets: bool,
+    /// Put RFC 9207 `iss` in every authorization response and say so in the
+    /// RFC 8414 metadata. Off by default: Aries documents no `iss`.
+    pub send_iss: bool,
 }
 
 impl Default for SimConfig {
@@ -64,6 +67,7 @@ impl Default for SimConfig {
             market_hours: MarketHours::AlwaysOpen,
             tick: Duration::from_millis(250),
             record_secrets: false,
+            send_iss: false,
         }
     }
 }

@@ -40,14 +40,17 @@ pub struct Sim {
     pub market: market::Market,
     pub broker: broker::Broker,
     pub secrets: secrets::SecretRecorder,
+    /// The issuer identifier (RFC 8414 §2): the base URL the simulator serves on.
+    pub issuer: String,
 }
 
 pub type SharedSim = Arc<Sim>;
 
 impl Sim {
-    pub fn new(config: SimConfig, faults: FaultConfig) -> SharedSim {
+    pub fn new(config: SimConfig, faults: FaultConfig, issuer: String) -> SharedSim {
         let registry = registry::Registry::default();
         Arc::new(Sim {
+            issuer,
             tokens: tokens::TokenStore::new(config.access_ttl, config.refresh_ttl, config.rotate_refresh_tokens),
             limiter: ratelimit::RateLimiter::default(),
             faults: faults::Faults::new(faults, config.seed),
@@ -58,6 +61,11 @@ impl Sim {
             registry,
             config,
         })
+    }
+
+    /// The `iss` of every authorization response (RFC 9207 §2), if sent at all.
+    pub fn authorization_iss(&self) -> Option<&str> {
+        self.config.send_iss.then_some(self.issuer.as_str())
     }
 }
 
@@ -78,6 +86,8 @@ pub fn router(sim: SharedSim) -> Router {
 /// Where a running simulator answers; printed as one JSON line by the binary.
 #[derive(Clone, Debug, Serialize)]
 pub struct Urls {
+    /// The issuer identifier: an `iss` in a sign-in answer equals it (RFC 9207).
+    pub issuer: String,
     pub rest: String,
     pub authorize: String,
     pub token: String,
@@ -96,6 +106,7 @@ impl Urls {
             market_ws: format!("{ws}/v1/market/ws"),
             account_ws: format!("{ws}/v1/accounts/ws"),
             admin: format!("{http}/__sim"),
+            issuer: http.clone(),
             rest: http,
         }
     }
@@ -115,7 +126,8 @@ impl RunningSim {
     pub async fn start(port: u16, config: SimConfig, faults: FaultConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let sim = Sim::new(config, faults);
+        let urls = Urls::new(addr);
+        let sim = Sim::new(config, faults, urls.issuer.clone());
         let mut tasks = vec![market::start(sim.clone()), broker::start(sim.clone())];
         let (tx, rx) = oneshot::channel();
         let app = router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -126,7 +138,7 @@ impl RunningSim {
                 })
                 .await;
         }));
-        Ok(RunningSim { urls: Urls::new(addr), addr, sim, shutdown: Some(tx), tasks })
+        Ok(RunningSim { urls, addr, sim, shutdown: Some(tx), tasks })
     }
 
     /// Waits until the server stops (the binary's main loop).

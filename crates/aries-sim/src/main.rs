@@ -46,6 +46,10 @@ struct Args {
     /// `GET /__sim/secrets` for leak checks. For tests only.
     #[arg(long)]
     record_secrets: bool,
+    /// Name the issuer (`iss`, RFC 9207) in every sign-in answer; the issuer is
+    /// the `issuer` URL printed at start.
+    #[arg(long)]
+    send_iss: bool,
 }
 
 fn parse_faults(s: &str) -> Result<FaultConfig, String> {
@@ -70,6 +74,7 @@ async fn main() -> std::io::Result<()> {
         market_hours: args.market_hours,
         rate_limits: !args.no_rate_limits,
         record_secrets: args.record_secrets,
+        send_iss: args.send_iss,
         ..SimConfig::default()
     };
     let sim = RunningSim::start(args.port, config, args.faults.unwrap_or_default()).await?;

@@ -432,3 +432,50 @@ async fn the_common_sign_in_helper_signs_in_both_users() {
         assert_eq!(tokens["scope"], "user:information account:information");
     }
 }
+
+/// RFC 9207 `iss` in every authorization response (approve, deny, a redirected
+/// error, the headless confirm) only with `send_iss`, and RFC 8414 metadata
+/// that says which.
+#[tokio::test]
+async fn iss_is_sent_when_configured_and_the_metadata_says_so() {
+    for send_iss in [false, true] {
+        let sim = start_with(SimConfig { send_iss, rate_limits: false, ..Default::default() }).await;
+        let expected = send_iss.then(|| sim.urls.issuer.clone());
+        assert_eq!(sim.urls.issuer, sim.urls.rest, "the issuer is the base URL the simulator serves on");
+
+        let response = http().get(format!("{}/.well-known/oauth-authorization-server", sim.urls.rest)).send().await;
+        let metadata: Value = response.unwrap().json().await.unwrap();
+        assert_eq!(metadata["issuer"], sim.urls.issuer.as_str());
+        assert_eq!(metadata["authorization_endpoint"], sim.urls.authorize.as_str());
+        assert_eq!(metadata["token_endpoint"], sim.urls.token.as_str());
+        assert_eq!(metadata["authorization_response_iss_parameter_supported"], send_iss);
+
+        let (_, challenge) = pkce_pair();
+        for decision in ["approve", "deny"] {
+            let page = get(&desk_request(&sim, &challenge, &[])).await;
+            let back = decide(&sim, &sign_in_form(&sim, &page, DEMO, PASSWORD).await, decision).await;
+            assert_eq!(back.query("iss"), expected, "{decision}");
+            assert_eq!(back.query("state").as_deref(), Some("st 1/2&3=é"));
+        }
+        let refused = get(&desk_request(&sim, &challenge, &[("response_type", "token")])).await;
+        assert_eq!(refused.query("error").as_deref(), Some("unsupported_response_type"));
+        assert_eq!(refused.query("iss"), expected, "error responses name the issuer too (RFC 9207 §2)");
+
+        let base = &sim.urls.rest;
+        let (_, step) = post_json(
+            &format!("{base}/v1/oauth2/authorize"),
+            &json!({
+                "email": DEMO, "password": PASSWORD, "client_id": DESK_CLIENT, "redirect_uri": DESK_REDIRECT,
+                "scope": "user:information", "code_challenge": challenge, "code_challenge_method": "S256",
+            }),
+        )
+        .await;
+        let (status, done) = post_json(
+            &format!("{base}/v1/oauth2/authorize/confirm"),
+            &json!({ "next_step_auth_id": step["next_step_auth_id"] }),
+        )
+        .await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["iss"].as_str(), expected.as_deref(), "{done}");
+    }
+}

@@ -1,43 +1,67 @@
 //! The strict parser for the authorization response. Its input is untrusted:
 //! any program can open a `dev.ariesdesk:` link or connect to the loopback
 //! port. It accepts exactly the registered redirect (scheme, authority, path
-//! compared byte for byte), the RFC 6749 §4.1.2 parameters once each, valid
-//! percent-encoding and UTF-8, and nothing else.
+//! compared byte for byte), the RFC 6749 §4.1.2 parameters and RFC 9207 `iss`
+//! once each, with valid percent-encoding and UTF-8. Other parameters are
+//! ignored, as RFC 6749 §4.1.2 requires (servers add `session_state`, `scope`
+//! and more), but still count against [`MAX_CALLBACK_PARAMS`].
 
 use std::fmt;
 
-use crate::error::printable;
 use crate::oauth::redirect::{RedirectKind, RedirectUri, split_uri};
 use crate::secret::Secret;
 
 /// Longer input is refused before it is looked at. A real callback is a few
 /// hundred bytes; a browser URL limit is far above this.
 pub const MAX_CALLBACK_LEN: usize = 4096;
+/// More parameters than this are refused. A real response has two to five.
+pub const MAX_CALLBACK_PARAMS: usize = 32;
 
-/// A well-formed authorization response. The state is not checked here; see
-/// [`crate::oauth::PendingLogins::complete`].
+/// A well-formed authorization response. Neither the state nor the issuer is
+/// checked here; see [`crate::oauth::PendingLogins::complete`].
 pub enum Callback {
     Code {
         code: Secret,
         state: Secret,
+        /// RFC 9207: who issued the response, when the server says.
+        iss: Option<String>,
     },
     /// `error=access_denied` when the user clicked Deny, or another RFC 6749 error.
     Denied {
         error: String,
         description: Option<String>,
         state: Secret,
+        /// RFC 9207 §2: error responses carry it too.
+        iss: Option<String>,
     },
+}
+
+impl Callback {
+    pub fn state(&self) -> &Secret {
+        match self {
+            Callback::Code { state, .. } | Callback::Denied { state, .. } => state,
+        }
+    }
+
+    pub fn iss(&self) -> Option<&str> {
+        match self {
+            Callback::Code { iss, .. } | Callback::Denied { iss, .. } => iss.as_deref(),
+        }
+    }
 }
 
 impl fmt::Debug for Callback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Callback::Code { code, state } => f.debug_struct("Code").field("code", code).field("state", state).finish(),
-            Callback::Denied { error, description, state } => f
+            Callback::Code { code, state, iss } => {
+                f.debug_struct("Code").field("code", code).field("state", state).field("iss", iss).finish()
+            }
+            Callback::Denied { error, description, state, iss } => f
                 .debug_struct("Denied")
                 .field("error", error)
                 .field("description", description)
                 .field("state", state)
+                .field("iss", iss)
                 .finish(),
         }
     }
@@ -61,8 +85,8 @@ pub enum CallbackError {
     Fragment,
     #[error("the callback's query is malformed")]
     MalformedQuery,
-    #[error("the callback has an unknown parameter `{0}`")]
-    UnknownParameter(String),
+    #[error("the callback has more than {MAX_CALLBACK_PARAMS} parameters")]
+    TooManyParameters,
     #[error("the callback repeats the parameter `{0}`")]
     RepeatedParameter(&'static str),
     #[error("the callback's `{0}` is empty or has invalid characters")]
@@ -151,6 +175,7 @@ struct Params {
     error: Option<String>,
     error_description: Option<String>,
     error_uri: Option<String>,
+    iss: Option<String>,
 }
 
 fn parse_query(query: &str) -> Result<Params, CallbackError> {
@@ -158,15 +183,21 @@ fn parse_query(query: &str) -> Result<Params, CallbackError> {
     if query.is_empty() {
         return Ok(params);
     }
+    if query.split('&').count() > MAX_CALLBACK_PARAMS {
+        return Err(CallbackError::TooManyParameters);
+    }
     for pair in query.split('&') {
         let (name, raw) = pair.split_once('=').ok_or(CallbackError::MalformedQuery)?;
-        let (slot, name): (&mut Option<String>, &'static str) = match name {
+        // Names are form-encoded too: `co%64e` is a second `code`, not an unknown name.
+        let (slot, name): (&mut Option<String>, &'static str) = match percent_decode(name)?.as_str() {
             "code" => (&mut params.code, "code"),
             "state" => (&mut params.state, "state"),
             "error" => (&mut params.error, "error"),
             "error_description" => (&mut params.error_description, "error_description"),
             "error_uri" => (&mut params.error_uri, "error_uri"),
-            other => return Err(CallbackError::UnknownParameter(printable(other, 40))),
+            "iss" => (&mut params.iss, "iss"),
+            // RFC 6749 §4.1.2: "The client MUST ignore unrecognized response parameters."
+            _ => continue,
         };
         if slot.is_some() {
             return Err(CallbackError::RepeatedParameter(name));
@@ -213,12 +244,17 @@ fn interpret(p: Params) -> Result<Callback, CallbackError> {
         return Err(CallbackError::InvalidValue("state"));
     }
     let state = Secret::new(state);
+    // RFC 9207 §2: a URL, so no spaces; it is only compared, never followed.
+    if p.iss.as_deref().is_some_and(|iss| iss.is_empty() || !iss.bytes().all(|b| b.is_ascii_graphic())) {
+        return Err(CallbackError::InvalidValue("iss"));
+    }
+    let iss = p.iss;
     let error_parts = p.error.is_some() || p.error_description.is_some() || p.error_uri.is_some();
     if let Some(code) = p.code {
         return match (error_parts, vschar(&code)) {
             (true, _) => Err(CallbackError::ConflictingParameters),
             (false, false) => Err(CallbackError::InvalidValue("code")),
-            (false, true) => Ok(Callback::Code { code: Secret::new(code), state }),
+            (false, true) => Ok(Callback::Code { code: Secret::new(code), state, iss }),
         };
     }
     let Some(error) = p.error else {
@@ -234,7 +270,7 @@ fn interpret(p: Params) -> Result<Callback, CallbackError> {
     if p.error_uri.as_deref().is_some_and(|u| !vschar(u)) {
         return Err(CallbackError::InvalidValue("error_uri"));
     }
-    Ok(Callback::Denied { error, description: p.error_description, state })
+    Ok(Callback::Denied { error, description: p.error_description, state, iss })
 }
 
 #[cfg(test)]
@@ -251,7 +287,7 @@ mod tests {
 
     fn code_of(r: Result<Callback, CallbackError>) -> (String, String) {
         match r {
-            Ok(Callback::Code { code, state }) => (code.expose().to_string(), state.expose().to_string()),
+            Ok(Callback::Code { code, state, .. }) => (code.expose().to_string(), state.expose().to_string()),
             other => panic!("expected a code, got {other:?}"),
         }
     }
@@ -279,10 +315,11 @@ mod tests {
         )
         .unwrap();
         match r {
-            Callback::Denied { error, description, state } => {
+            Callback::Denied { error, description, state, iss } => {
                 assert_eq!(error, "access_denied");
                 assert_eq!(description.as_deref(), Some("The user said no!"));
                 assert!(state.matches("s"));
+                assert_eq!(iss, None);
             }
             other => panic!("{other:?}"),
         }
@@ -299,9 +336,18 @@ mod tests {
             ("dev.ariesdesk:/oauth/callback/?code=a&state=b", WrongPath),
             ("dev.ariesdesk:/oauth/../oauth/callback?code=a&state=b", WrongPath),
             ("dev.ariesdesk:/oauth/callback?code=a&state=b#x", Fragment),
-            ("dev.ariesdesk:/oauth/callback?code=a&state=b&scope=x", UnknownParameter("scope".into())),
             ("dev.ariesdesk:/oauth/callback?code=a&state=b&code=c", RepeatedParameter("code")),
             ("dev.ariesdesk:/oauth/callback?code=a&state=b&state=b", RepeatedParameter("state")),
+            ("dev.ariesdesk:/oauth/callback?code=a&state=b&co%64e=c", RepeatedParameter("code")),
+            ("dev.ariesdesk:/oauth/callback?error=x&state=b&error=y", RepeatedParameter("error")),
+            (
+                "dev.ariesdesk:/oauth/callback?code=a&state=b&iss=https%3A%2F%2Fa&iss=https%3A%2F%2Fb",
+                RepeatedParameter("iss"),
+            ),
+            ("dev.ariesdesk:/oauth/callback?code=a&state=b&iss=", InvalidValue("iss")),
+            ("dev.ariesdesk:/oauth/callback?code=a&state=b&iss=https%3A%2F%2Fa+b", InvalidValue("iss")),
+            ("dev.ariesdesk:/oauth/callback?code=a&state=b&x%zz=1", MalformedQuery),
+            ("dev.ariesdesk:/oauth/callback?code=a&state=b&flag", MalformedQuery),
             ("dev.ariesdesk:/oauth/callback?code=a", MissingState),
             ("dev.ariesdesk:/oauth/callback", MissingState),
             ("dev.ariesdesk:/oauth/callback?state=b", MissingCode),
@@ -360,10 +406,25 @@ mod tests {
     }
 
     #[test]
-    fn unknown_parameter_names_are_bounded_in_messages() {
-        let input = format!("dev.ariesdesk:/oauth/callback?{}=1&state=s&code=c", "n".repeat(500));
-        let message = parse_callback(&input, &deep()).unwrap_err().to_string();
-        assert!(message.len() < 120, "{message}");
+    fn unknown_parameters_are_ignored_and_iss_is_kept() {
+        let input = "dev.ariesdesk:/oauth/callback?code=c&state=s&iss=https%3A%2F%2Fapi.aries.com\
+                     &session_state=abc.def&scope=user%3Ainformation+market%3Ainformation&x=%zz";
+        let callback = parse_callback(input, &deep()).unwrap();
+        assert_eq!(callback.iss(), Some("https://api.aries.com"));
+        assert_eq!(code_of(Ok(callback)), ("c".into(), "s".into()));
+        let denied = "GET /oauth/callback?error=access_denied&state=s&iss=http%3A%2F%2F127.0.0.1%3A8600&foo=1 HTTP/1.1";
+        let denied = parse_callback(denied, &loopback()).unwrap();
+        assert!(matches!(&denied, Callback::Denied { .. }), "{denied:?}");
+        assert_eq!(denied.iss(), Some("http://127.0.0.1:8600"));
+    }
+
+    #[test]
+    fn too_many_parameters_are_refused() {
+        let padding = |n: usize| (0..n).map(|i| format!("p{i}=1&")).collect::<String>();
+        let at_limit = format!("dev.ariesdesk:/oauth/callback?{}code=c&state=s", padding(MAX_CALLBACK_PARAMS - 2));
+        assert!(parse_callback(&at_limit, &deep()).is_ok());
+        let over = format!("dev.ariesdesk:/oauth/callback?{}code=c&state=s", padding(MAX_CALLBACK_PARAMS - 1));
+        assert_eq!(parse_callback(&over, &deep()).unwrap_err(), CallbackError::TooManyParameters);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct LoginAttempt {
     client_id: String,
     redirect_uri: RedirectUri,
     authorize_url: Url,
+    /// Where the request goes, for the RFC 9207 check of the answer.
+    issuer: String,
     created: Instant,
 }
 
@@ -50,6 +52,7 @@ impl LoginAttempt {
             client_id: endpoints.client_id.clone(),
             redirect_uri,
             authorize_url,
+            issuer: endpoints.issuer.clone(),
             created: Instant::now(),
         }
     }
@@ -79,6 +82,7 @@ impl fmt::Debug for LoginAttempt {
             .field("state", &self.state)
             .field("client_id", &self.client_id)
             .field("redirect_uri", &self.redirect_uri)
+            .field("issuer", &self.issuer)
             .field("age", &self.created.elapsed())
             .finish_non_exhaustive()
     }
@@ -96,6 +100,12 @@ pub enum LoginError {
          Start the sign-in again."
     )]
     StateMismatch,
+    #[error(
+        "The sign-in response came from a different sign-in server than the one configured ({expected}). \
+         This can be a mix-up attack, so it was refused. Start the sign-in again; if this keeps happening, \
+         check the `issuer` setting (ARIES_ISSUER)."
+    )]
+    IssuerMismatch { expected: String },
     #[error("The sign-in response could not be read ({0}). Start the sign-in again.")]
     Callback(#[from] CallbackError),
 }
@@ -144,18 +154,23 @@ impl PendingLogins {
 
     /// Matches a parsed callback with the pending attempt, which it consumes
     /// whatever the outcome: on a mismatch the flow stops and starts again
-    /// (RFC 8252 §8.9). A denial is reported only when its state matches, so a
-    /// forged link cannot show one.
+    /// (RFC 8252 §8.9). A denial is reported only when its state and issuer
+    /// match, so a forged link cannot show one.
     pub fn complete(&self, callback: Callback) -> Result<Authorization, Error> {
         let attempt = self.lock().take().ok_or(LoginError::NoPendingLogin)?;
         if attempt.created.elapsed() > self.ttl {
             return Err(LoginError::Expired.into());
         }
-        let state = match &callback {
-            Callback::Code { state, .. } | Callback::Denied { state, .. } => state,
-        };
-        if !attempt.state.matches(state.expose()) {
+        if !attempt.state.matches(callback.state().expose()) {
             return Err(LoginError::StateMismatch.into());
+        }
+        // RFC 9207 §2.4: an `iss` must equal the issuer the request was sent
+        // to, by simple string comparison; otherwise another server's answer
+        // was routed here (a mix-up attack, RFC 9700 §4.4). No `iss` passes:
+        // Aries documents none.
+        if let Some(iss) = callback.iss().filter(|iss| *iss != attempt.issuer) {
+            tracing::warn!(received = ?iss, expected = %attempt.issuer, "a sign-in answer names another issuer");
+            return Err(LoginError::IssuerMismatch { expected: attempt.issuer }.into());
         }
         match callback {
             Callback::Code { code, .. } => Ok(Authorization { code, attempt }),
@@ -285,6 +300,53 @@ mod tests {
         let forged =
             parse_callback("dev.ariesdesk:/oauth/callback?error=access_denied&state=nope", &redirect()).unwrap();
         assert!(matches!(pending.complete(forged), Err(Error::Login(LoginError::StateMismatch))));
+    }
+
+    fn with_iss(url: &Url, iss: &str) -> Callback {
+        let state = &query(url)["state"];
+        let iss: String = url::form_urlencoded::byte_serialize(iss.as_bytes()).collect();
+        parse_callback(&format!("dev.ariesdesk:/oauth/callback?code=c&state={state}&iss={iss}"), &redirect()).unwrap()
+    }
+
+    #[test]
+    fn the_configured_issuer_or_none_passes() {
+        let pending = PendingLogins::default();
+        let url = pending.begin(&endpoints(), redirect());
+        assert!(pending.complete(with_iss(&url, "https://api.aries.com")).is_ok());
+        let url = pending.begin(&endpoints(), redirect());
+        assert!(pending.complete(callback_for(&url, "c")).is_ok(), "Aries documents no iss: none is fine");
+    }
+
+    #[test]
+    fn another_issuer_is_refused_as_a_possible_mix_up() {
+        let pending = PendingLogins::default();
+        // Simple string comparison (RFC 9207 §2.4): a trailing slash is another issuer.
+        for other in ["https://evil.example", "https://api.aries.com/", "HTTPS://api.aries.com"] {
+            let url = pending.begin(&endpoints(), redirect());
+            let error = pending.complete(with_iss(&url, other)).unwrap_err();
+            assert!(
+                matches!(&error, Error::Login(LoginError::IssuerMismatch { expected }) if expected == "https://api.aries.com"),
+                "{other}: {error:?}"
+            );
+            let message = error.to_string();
+            assert!(message.contains("different sign-in server") && message.contains("mix-up"), "{message}");
+            assert!(message.contains("`issuer` setting"), "{message}");
+            assert!(!pending.is_pending(), "the attempt is over");
+        }
+        // The state is checked first: a forged link learns nothing about the issuer check.
+        pending.begin(&endpoints(), redirect());
+        let forged = parse_callback("dev.ariesdesk:/oauth/callback?code=c&state=x&iss=https%3A%2F%2Fevil", &redirect());
+        assert!(matches!(pending.complete(forged.unwrap()), Err(Error::Login(LoginError::StateMismatch))));
+    }
+
+    #[test]
+    fn a_denial_from_another_issuer_is_a_mix_up_not_a_denial() {
+        let pending = PendingLogins::default();
+        let url = pending.begin(&endpoints(), redirect());
+        let state = &query(&url)["state"];
+        let denied = format!("dev.ariesdesk:/oauth/callback?error=access_denied&state={state}&iss=https%3A%2F%2Fevil");
+        let error = pending.complete(parse_callback(&denied, &redirect()).unwrap()).unwrap_err();
+        assert!(matches!(error, Error::Login(LoginError::IssuerMismatch { .. })), "{error:?}");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! `POST /v1/oauth2/token`: the code exchange and the refresh.
 //!
-//! The bodies are **JSON**, not the RFC 6749 form encoding that the `oauth2`
-//! crate always sends. Every Aries sample sends `Content-Type: application/json`
-//! and form bodies are never mentioned (docs/aries-api.md §3.3), so JSON is the only
-//! shape known to work against the real service; the simulator accepts both.
+//! The bodies are **JSON** by default, not the RFC 6749 form encoding that the
+//! `oauth2` crate always sends. Every Aries sample sends `Content-Type:
+//! application/json` and form bodies are never mentioned (docs/aries-api.md
+//! §3.3), so JSON is the only shape known to work against the real service;
+//! [`TokenRequestFormat::Form`] sends the RFC 6749 §4.1.3 / §6 encoding for
+//! servers that accept only that. The simulator accepts both.
 //! Building the request here also lets the response keep Aries's extra field
 //! `refresh_token_expires_in`, tolerate a missing `refresh_token`, and turn
 //! `invalid_grant` on refresh into [`Error::SessionExpired`]. `oauth2` still
@@ -16,7 +18,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::endpoints::Endpoints;
+use crate::endpoints::{Endpoints, TokenRequestFormat};
 use crate::error::{Error, Result};
 use crate::oauth::login::Authorization;
 use crate::oauth::redirect::RedirectUri;
@@ -43,6 +45,7 @@ pub struct TokenEndpoint {
     url: Url,
     client_id: String,
     requested_scopes: Vec<String>,
+    format: TokenRequestFormat,
 }
 
 #[derive(Serialize)]
@@ -82,6 +85,7 @@ impl TokenEndpoint {
             url: endpoints.token_url.clone(),
             client_id: endpoints.client_id.clone(),
             requested_scopes: endpoints.scopes.clone(),
+            format: endpoints.token_request_format,
         })
     }
 
@@ -113,8 +117,16 @@ impl TokenEndpoint {
         }
     }
 
+    fn request(&self, body: &TokenRequest<'_>) -> reqwest::RequestBuilder {
+        let request = self.http.post(self.url.clone());
+        match self.format {
+            TokenRequestFormat::Json => request.json(body),
+            TokenRequestFormat::Form => request.form(body),
+        }
+    }
+
     async fn post(&self, request: &TokenRequest<'_>, redirect_uri: &RedirectUri) -> Result<TokenGrant> {
-        let response = self.http.post(self.url.clone()).json(request).send().await?;
+        let response = self.request(request).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
@@ -186,6 +198,38 @@ mod tests {
             serde_json::to_value(&refresh).unwrap(),
             serde_json::json!({"grant_type":"refresh_token","client_id":"aries-desk","refresh_token":"r","redirect_uri":"x:/y"})
         );
+    }
+
+    /// The bytes and content type each format puts on the wire.
+    fn sent(format: TokenRequestFormat, body: &TokenRequest<'_>) -> (String, String) {
+        let endpoint = TokenEndpoint::new(&Endpoints { token_request_format: format, ..Endpoints::live() }).unwrap();
+        let request = endpoint.request(body).build().unwrap();
+        let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_string();
+        let bytes = request.body().and_then(|b| b.as_bytes()).unwrap();
+        (content_type, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn each_format_sends_its_encoding() {
+        let exchange = TokenRequest::AuthorizationCode {
+            client_id: "aries-desk",
+            code: "c/1",
+            redirect_uri: "dev.ariesdesk:/oauth/callback",
+            code_verifier: "v",
+        };
+        let (content_type, body) = sent(TokenRequestFormat::Json, &exchange);
+        assert_eq!(content_type, "application/json");
+        assert!(body.starts_with(r#"{"grant_type":"authorization_code","#), "{body}");
+        let (content_type, body) = sent(TokenRequestFormat::Form, &exchange);
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+        assert_eq!(
+            body,
+            "grant_type=authorization_code&client_id=aries-desk&code=c%2F1\
+             &redirect_uri=dev.ariesdesk%3A%2Foauth%2Fcallback&code_verifier=v"
+        );
+        let refresh = TokenRequest::RefreshToken { client_id: "aries-desk", refresh_token: "r", redirect_uri: "x:/y" };
+        let (_, body) = sent(TokenRequestFormat::Form, &refresh);
+        assert_eq!(body, "grant_type=refresh_token&client_id=aries-desk&refresh_token=r&redirect_uri=x%3A%2Fy");
     }
 
     #[test]

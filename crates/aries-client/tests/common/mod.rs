@@ -34,6 +34,7 @@ pub fn endpoints_for(sim: &RunningSim) -> Endpoints {
         ("ARIES_REST_BASE", &sim.urls.rest),
         ("ARIES_MARKET_WS", &sim.urls.market_ws),
         ("ARIES_ACCOUNT_WS", &sim.urls.account_ws),
+        ("ARIES_ISSUER", &sim.urls.issuer),
     ];
     Endpoints::live()
         .with(Overrides::from_env(vars.map(|(k, v)| (k.to_string(), v.clone()))))

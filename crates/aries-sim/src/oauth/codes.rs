@@ -101,7 +101,7 @@ mod tests {
             scope: Some("user:information".into()),
             ..Default::default()
         };
-        Grant { request: validate(&params, &Registry::default()).unwrap(), user_id: 1 }
+        Grant { request: validate(&params, &Registry::default(), None).unwrap(), user_id: 1 }
     }
 
     #[test]

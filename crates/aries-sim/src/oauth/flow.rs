@@ -183,7 +183,7 @@ mod tests {
             code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
             code_challenge_method: Some("S256".into()),
         };
-        validate(&params, registry).unwrap()
+        validate(&params, registry, None).unwrap()
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub async fn authorize(State(sim): State<SharedSim>, body: Bytes) -> Response {
     let mut params = body.params;
     // Optional here, unlike on the browser page; `code` is the only kind.
     params.response_type.get_or_insert_with(|| "code".into());
-    let request = match validate(&params, &sim.registry) {
+    let request = match validate(&params, &sim.registry, sim.authorization_iss()) {
         Ok(request) => request,
         Err(rejected) => return rejected.error().clone().into_response(),
     };
@@ -75,7 +75,9 @@ pub async fn mfa(State(sim): State<SharedSim>, body: Bytes) -> Response {
     }
 }
 
-/// Consent given: the flow ends with an authorization code.
+/// Consent given: the flow ends with an authorization code, and with `iss`
+/// when the simulator sends it, for the login page to add to its redirect
+/// (RFC 9207).
 pub async fn confirm(State(sim): State<SharedSim>, body: Bytes) -> Response {
     let body: ConfirmBody = match params::json(&body) {
         Ok(body) => body,
@@ -84,9 +86,13 @@ pub async fn confirm(State(sim): State<SharedSim>, body: Bytes) -> Response {
     let id = present(&body.next_step_auth_id).unwrap_or_default();
     match sim.oauth.flows.consent(id, Instant::now()) {
         Ok((request, user_id)) => {
-            let redirect_uri = request.redirect_uri.clone();
+            let (redirect_uri, iss) = (request.redirect_uri.clone(), request.iss.clone());
             let code = super::issue_code(&sim, request, user_id);
-            Json(json!({ "code": code, "redirect_uri": redirect_uri })).into_response()
+            let mut answer = json!({ "code": code, "redirect_uri": redirect_uri });
+            if let Some(iss) = iss {
+                answer["iss"] = json!(iss);
+            }
+            Json(answer).into_response()
         }
         Err(e) => refused(e),
     }

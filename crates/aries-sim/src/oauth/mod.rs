@@ -1,11 +1,12 @@
-//! OAuth 2.0 (docs/aries-api.md §3; RFC 6749, 7636, 8252, 9700): the authorize
-//! pages a system browser shows, the headless authorize API behind them, and
-//! the token endpoint.
+//! OAuth 2.0 (docs/aries-api.md §3; RFC 6749, 7636, 8252, 9700, 9207): the
+//! authorize pages a system browser shows, the headless authorize API behind
+//! them, the token endpoint, and the RFC 8414 metadata.
 
 mod codes;
 mod flow;
 mod headless;
 mod html;
+mod metadata;
 mod pages;
 mod params;
 mod pkce;
@@ -62,4 +63,5 @@ pub fn routes() -> Router<SharedSim> {
         .route("/v1/oauth2/authorize/mfa", post(headless::mfa))
         .route("/v1/oauth2/authorize/confirm", post(headless::confirm))
         .route("/v1/oauth2/token", post(token::token))
+        .route("/.well-known/oauth-authorization-server", get(metadata::metadata))
 }

@@ -30,7 +30,7 @@ pub async fn authorize(State(sim): State<SharedSim>, RawQuery(query): RawQuery) 
         Ok(params) => params,
         Err(why) => return html::error(&why),
     };
-    match validate(&params, &sim.registry) {
+    match validate(&params, &sim.registry, sim.authorization_iss()) {
         Ok(request) => html::sign_in(&sim.oauth.flows.start(request, Instant::now()), "", None),
         Err(Rejected::Here(error)) => html::error(&error.description),
         Err(Rejected::ToClient { location, .. }) => Redirect::to(&location).into_response(),

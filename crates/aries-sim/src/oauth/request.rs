@@ -32,12 +32,14 @@ pub struct AuthRequest {
     pub scopes: ScopeSet,
     pub state: Option<String>,
     pub challenge: Option<Challenge>,
+    /// The issuer to name in the response (RFC 9207), when the simulator sends it.
+    pub iss: Option<String>,
 }
 
 impl AuthRequest {
-    /// The redirect URI with `params` and the `state` appended to its query.
-    /// The `url` crate encodes the values and copes with URIs without an
-    /// authority such as `dev.ariesdesk:/oauth/callback`.
+    /// The redirect URI with `params`, the `state` and the `iss` appended to
+    /// its query. The `url` crate encodes the values and copes with URIs
+    /// without an authority such as `dev.ariesdesk:/oauth/callback`.
     pub fn callback(&self, params: &[(&str, &str)]) -> String {
         let mut url = self.redirect.clone();
         {
@@ -47,6 +49,10 @@ impl AuthRequest {
             }
             if let Some(state) = &self.state {
                 query.append_pair("state", state);
+            }
+            // RFC 9207 §2: in success and error responses alike.
+            if let Some(iss) = &self.iss {
+                query.append_pair("iss", iss);
             }
         }
         url.to_string()
@@ -73,8 +79,9 @@ impl Rejected {
 }
 
 /// Checks the client and redirect first: until both are known good nothing
-/// may be sent to the redirect URI.
-pub fn validate(params: &AuthorizeParams, registry: &Registry) -> Result<AuthRequest, Rejected> {
+/// may be sent to the redirect URI. `iss` is what the responses will name as
+/// their issuer, if anything.
+pub fn validate(params: &AuthorizeParams, registry: &Registry, iss: Option<&str>) -> Result<AuthRequest, Rejected> {
     let client_id = params.client_id.as_deref().filter(|c| !c.is_empty());
     let client_id = client_id.ok_or_else(|| Rejected::Here(OAuthError::invalid_request("client_id is missing")))?;
     let client = registry.client(client_id).ok_or_else(|| {
@@ -102,6 +109,7 @@ pub fn validate(params: &AuthorizeParams, registry: &Registry) -> Result<AuthReq
         scopes,
         state: params.state.clone(),
         challenge: None,
+        iss: iss.map(str::to_string),
     };
     let to_client = |error: OAuthError| {
         let location = request.callback(&[("error", error.error), ("error_description", &error.description)]);
@@ -155,8 +163,27 @@ mod tests {
 
     #[test]
     fn callback_on_a_scheme_without_authority_encodes_the_query() {
-        let request = validate(&params("dev.ariesdesk:/oauth/callback"), &Registry::default()).unwrap();
+        let request = validate(&params("dev.ariesdesk:/oauth/callback"), &Registry::default(), None).unwrap();
         assert_eq!(request.callback(&[("code", "c/1")]), "dev.ariesdesk:/oauth/callback?code=c%2F1&state=s+1%262");
+    }
+
+    #[test]
+    fn callback_names_the_issuer_when_asked_to() {
+        let registry = Registry::default();
+        let iss = Some("http://127.0.0.1:8600");
+        let request = validate(&params("dev.ariesdesk:/oauth/callback"), &registry, iss).unwrap();
+        assert_eq!(
+            request.callback(&[("code", "c")]),
+            "dev.ariesdesk:/oauth/callback?code=c&state=s+1%262&iss=http%3A%2F%2F127.0.0.1%3A8600"
+        );
+        let mut p = params("dev.ariesdesk:/oauth/callback");
+        p.response_type = Some("token".into());
+        match validate(&p, &registry, iss) {
+            Err(Rejected::ToClient { location, .. }) => {
+                assert!(location.ends_with("&iss=http%3A%2F%2F127.0.0.1%3A8600"), "{location}")
+            }
+            other => panic!("expected a redirect, got {other:?}"),
+        }
     }
 
     #[test]
@@ -164,13 +191,13 @@ mod tests {
         let registry = Registry::default();
         let mut p = params("dev.ariesdesk:/oauth/callback");
         p.scope = Some("user:information trade".into());
-        assert!(matches!(validate(&p, &registry), Err(Rejected::Here(e)) if e.error == "invalid_scope"));
+        assert!(matches!(validate(&p, &registry, None), Err(Rejected::Here(e)) if e.error == "invalid_scope"));
         let mut p = params("dev.ariesdesk:/oauth/callback/");
         p.response_type = Some("token".into());
-        assert!(matches!(validate(&p, &registry), Err(Rejected::Here(e)) if e.error == "invalid_request"));
+        assert!(matches!(validate(&p, &registry, None), Err(Rejected::Here(e)) if e.error == "invalid_request"));
         let mut p = params("dev.ariesdesk:/oauth/callback");
         p.response_type = Some("token".into());
-        match validate(&p, &registry) {
+        match validate(&p, &registry, None) {
             Err(Rejected::ToClient { error, location }) => {
                 assert_eq!(error.error, "unsupported_response_type");
                 assert!(location.starts_with("dev.ariesdesk:/oauth/callback?error=unsupported_response_type&"));
