@@ -2,15 +2,18 @@
 //! the journal's protocol around each send, feeds it the account stream,
 //! reconciles what was left unresolved, and reads the blotter from it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 use aries_client::OrderOutcome;
 use aries_client::models::{Order, OrderStatus};
 use aries_client::order::OrderRequest;
 use aries_client::stream::AccountEvent;
+use aries_store::journal::verdict::{Doubt, Evidence, Verdict, judge};
 use aries_store::journal::{Journal, JournalEntry, JournalError, Outcome, Recorded};
-use chrono::{Duration, Utc};
+use chrono::{Duration, TimeDelta, Utc};
 
 use crate::error::{AppError, AppResult};
 use crate::session::{Connected, Desk};
@@ -18,57 +21,105 @@ use crate::views::orders::{OrderView, PlaceResult};
 
 impl From<JournalError> for AppError {
     fn from(error: JournalError) -> Self {
-        AppError::new("journal", format!("Nothing was sent. {error}"), true)
+        AppError::new("journal", error.to_string(), true)
     }
 }
+
+/// A journal failure before the order went out: nothing was sent.
+fn not_sent(error: JournalError) -> AppError {
+    AppError::new("journal", format!("Nothing was sent. {error}"), true)
+}
+
+/// After an order's request has gone out, a miss by client id proves nothing
+/// until this long after the send (longer than the client's 30-s timeout and
+/// any server-side queue; docs/reliability.md).
+pub const SETTLE: TimeDelta = TimeDelta::minutes(2);
+/// How often unresolved intents are looked up again while any remain.
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Clone)]
 pub struct OrderJournal {
     db: Arc<Journal>,
+    /// Intents whose send is under way in this process: never judged meanwhile.
+    in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Why each intent still unresolved was not settled by its last lookup.
+    doubts: Arc<Mutex<HashMap<String, Doubt>>>,
+    /// The session whose accounts are reconciled, and whether a loop runs.
+    session: Arc<Mutex<Weak<Connected>>>,
+    settling: Arc<AtomicBool>,
+    settle: TimeDelta,
 }
 
 impl OrderJournal {
     pub fn open(path: &Path) -> Result<Self, JournalError> {
-        if let Some(dir) = path.parent() {
-            // Opening reports the real problem if this fails.
-            let _ = std::fs::create_dir_all(dir);
-        }
-        Ok(OrderJournal { db: Arc::new(Journal::open(path)?) })
+        Ok(Self::over(Journal::open(path)?, SETTLE))
     }
 
+    fn over(db: Journal, settle: TimeDelta) -> Self {
+        OrderJournal {
+            db: Arc::new(db),
+            in_flight: Arc::default(),
+            doubts: Arc::default(),
+            session: Arc::new(Mutex::new(Weak::new())),
+            settling: Arc::default(),
+            settle,
+        }
+    }
+
+    /// An in-memory journal whose misses count as proof `settle` after the send.
     #[cfg(test)]
-    pub fn in_memory() -> Self {
-        OrderJournal { db: Arc::new(Journal::in_memory().expect("an in-memory journal")) }
+    pub fn in_memory(settle: TimeDelta) -> Self {
+        Self::over(Journal::in_memory().expect("an in-memory journal"), settle)
     }
 
     /// Journals the intent, sends it once, journals the answer. An intent
-    /// journaled before is reported as it stands and never sent again.
+    /// journaled before is reported as it stands and never sent again. Once
+    /// the request may have left, what the trader is told is Aries's answer
+    /// (or UNKNOWN), whatever happens to the journal afterwards.
     pub async fn place(&self, desk: &Desk, c: &Arc<Connected>, request: &OrderRequest) -> AppResult<PlaceResult> {
         let client_id = request.client_id().ok_or_else(|| AppError::validation("The order has no client id."))?;
-        if let Recorded::AlreadyRecorded(entry) = self.db.record_intent(request, Utc::now())? {
-            return Ok(replay(&entry));
+        if let Recorded::AlreadyRecorded(entry) = self.db.record_intent(request, Utc::now()).map_err(not_sent)? {
+            return Ok(self.replay(&entry));
         }
-        self.db.record_sent(client_id)?;
+        let flight = InFlight::start(&self.in_flight, client_id);
+        self.db.record_sent(client_id).map_err(not_sent)?;
         let outcome = match crate::commands::checked(desk, c.client.place(request).await).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 // The client refused before sending, or Aries answered with an error: no order exists.
-                self.db.record_rejected(client_id, &error.message)?;
+                after_send(self.db.record_rejected(client_id, &error.message));
                 return Err(error);
             }
         };
         match &outcome {
             OrderOutcome::Accepted(ack) => {
                 let status = ack.status.clone().unwrap_or(OrderStatus::PendingNew);
-                self.db.record_ack(client_id, ack.cl_ord_id.as_deref().unwrap_or(client_id), &status)?;
+                after_send(self.db.record_ack(client_id, ack.cl_ord_id.as_deref().unwrap_or(client_id), &status));
             }
-            OrderOutcome::Rejected { reason, .. } => self.db.record_rejected(client_id, reason)?,
+            OrderOutcome::Rejected { reason, .. } => after_send(self.db.record_rejected(client_id, reason)),
             OrderOutcome::Unknown { .. } => {
-                self.db.record_unknown(client_id)?;
-                tokio::spawn(reconcile(self.clone(), c.clone()));
+                after_send(self.db.record_unknown(client_id));
+                drop(flight);
+                self.keep_settling(c);
             }
         }
-        Ok(PlaceResult::from_outcome(outcome, |ack| OrderView::acknowledged(request, &ack)))
+        let mut result = PlaceResult::from_outcome(outcome, |ack| OrderView::acknowledged(request, &ack));
+        if let PlaceResult::Unknown { order, .. } = &mut result {
+            *order = self.db.entry(client_id).ok().flatten().map(|e| Box::new(self.entry_view(&e)));
+        }
+        Ok(result)
+    }
+
+    /// *Check now*: looks one unresolved intent up at once and returns it as the blotter shows it.
+    pub async fn check(&self, c: &Arc<Connected>, client_id: &str) -> AppResult<OrderView> {
+        let entry = self.db.entry(client_id)?.filter(|e| c.has_account(&e.account_id)).ok_or_else(|| {
+            AppError::new("order.unknown_intent", "No order placed from Aries Desk has this id.", false)
+        })?;
+        if is_unresolved(&entry) && !self.is_in_flight(client_id) {
+            self.look_up(c, &entry).await?;
+        }
+        let entry = self.db.entry(client_id)?.unwrap_or(entry);
+        Ok(self.entry_view(&entry))
     }
 
     /// Notes a cancel the user asked for, when the order is one of ours.
@@ -94,8 +145,14 @@ impl OrderJournal {
     pub fn blotter(&self, account_id: &str, active: &[Order]) -> AppResult<Vec<OrderView>> {
         self.record_orders(active);
         let ours = self.db.orders(account_id, Utc::now() - Duration::hours(24))?;
-        let mut views: Vec<OrderView> = ours.iter().map(entry_view).collect();
-        let is_ours = |o: &&Order| o.client_id.as_deref().is_some_and(|id| ours.iter().any(|e| e.client_id == id));
+        let mut views: Vec<OrderView> = ours.iter().map(|e| self.entry_view(e)).collect();
+        // Ours by the client id Aries echoed, or by the clOrdId the journal linked (a server may not echo).
+        let is_ours = |o: &&Order| {
+            ours.iter().any(|e| {
+                o.client_id.as_deref() == Some(e.client_id.as_str())
+                    || e.state.cl_ord_id.as_deref() == Some(o.cl_ord_id.as_str())
+            })
+        };
         views.extend(active.iter().filter(|o| !is_ours(o)).map(OrderView::from));
         views.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
         Ok(views)
@@ -106,7 +163,7 @@ impl OrderJournal {
     pub fn follow(&self, connected: Arc<Connected>) {
         let journal = self.clone();
         let mut events = connected.account.events();
-        tokio::spawn(reconcile(self.clone(), connected.clone()));
+        self.keep_settling(&connected);
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
             loop {
@@ -119,61 +176,206 @@ impl OrderJournal {
             }
         });
     }
-}
 
-/// Looks each unresolved intent of this session's accounts up by its client
-/// id: found, the journal takes Aries's record; not found, it was never placed.
-async fn reconcile(journal: OrderJournal, connected: Arc<Connected>) {
-    let unresolved = match journal.db.unresolved() {
-        Ok(entries) => entries,
-        Err(error) => return tracing::warn!(%error, "the order journal could not be read for reconciliation"),
-    };
-    for entry in unresolved.iter().filter(|e| connected.has_account(&e.account_id)) {
-        let found = match connected.client.reconcile(&entry.account_id, &entry.client_id).await {
-            Ok(found) => found,
-            Err(error) => {
-                tracing::warn!(%error, "an order with a lost answer could not be looked up yet");
-                continue;
+    /// Looks unresolved intents up every [`RECHECK`] until none is left or the
+    /// session ends. One loop at a time, always for the current session.
+    fn keep_settling(&self, connected: &Arc<Connected>) {
+        *lock(&self.session) = Arc::downgrade(connected);
+        if self.settling.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let journal = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let session = lock(&journal.session).upgrade();
+                let open = match &session {
+                    Some(c) => journal.reconcile(c).await,
+                    None => 0,
+                };
+                drop(session);
+                if open == 0 {
+                    journal.settling.store(false, Ordering::SeqCst);
+                    // An intent turned unknown while this pass finished: go on for it.
+                    let again = lock(&journal.session).upgrade().is_some_and(|c| journal.open_count(&c) > 0);
+                    if !again || journal.settling.swap(true, Ordering::SeqCst) {
+                        return;
+                    }
+                }
+                tokio::time::sleep(RECHECK).await;
             }
-        };
-        tracing::info!(found = found.is_some(), "an order with a lost answer was reconciled with Aries");
-        if let Err(error) = journal.db.resolve(&entry.client_id, found.as_ref()) {
-            tracing::warn!(%error, "a reconciled order could not be journaled");
+        });
+    }
+
+    /// One pass over the session's unresolved intents; returns how many remain open.
+    async fn reconcile(&self, c: &Arc<Connected>) -> usize {
+        for entry in self.unresolved(c) {
+            if let Err(error) = self.look_up(c, &entry).await {
+                tracing::warn!(%error, "an order with a lost answer could not be looked up yet");
+                lock(&self.doubts).remove(&entry.client_id);
+            }
+        }
+        self.open_count(c)
+    }
+
+    fn unresolved(&self, c: &Connected) -> Vec<JournalEntry> {
+        match self.db.unresolved() {
+            Ok(entries) => entries
+                .into_iter()
+                .filter(|e| c.has_account(&e.account_id) && !self.is_in_flight(&e.client_id))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "the order journal could not be read for reconciliation");
+                Vec::new()
+            }
         }
     }
-}
 
-/// What a second Confirm of an intent gets: its fate so far, never a second send.
-fn replay(entry: &JournalEntry) -> PlaceResult {
-    match &entry.state.outcome {
-        Outcome::Accepted => PlaceResult::Accepted { order: Box::new(entry_view(entry)) },
-        Outcome::Rejected { reason } => PlaceResult::Rejected { reason: reason.clone() },
-        _ => PlaceResult::Unknown {
-            client_id: entry.client_id.clone(),
-            message: "This order was already submitted once and was not sent again. Check the order list for its \
-                      state."
-                .into(),
-        },
+    /// Unresolved intents that time may settle: not yet looked up, a failed
+    /// lookup, or a miss too soon after the send. A doubt time cannot lift (no
+    /// echo, a look-alike) waits for the stream, *Check now* or the next start.
+    fn open_count(&self, c: &Connected) -> usize {
+        let doubts = lock(&self.doubts);
+        let waits = |e: &JournalEntry| matches!(doubts.get(&e.client_id), None | Some(Doubt::TooSoon { .. }));
+        self.unresolved(c).iter().filter(|e| waits(e)).count()
+    }
+
+    /// Looks one intent up by its client id and settles it only if the lookup proves its fate.
+    async fn look_up(&self, c: &Connected, entry: &JournalEntry) -> AppResult<()> {
+        let lookup = c.client.reconcile(&entry.account_id, &entry.client_id, entry.created_at).await?;
+        // Our other orders in the lists: their records also show whether Aries echoes client ids.
+        self.record_orders(&lookup.orders);
+        let evidence = Evidence {
+            intent: entry,
+            sent_at: self.db.sent_at(&entry.client_id)?,
+            found: lookup.found.as_ref(),
+            orders: &lookup.orders,
+            looked_at: lookup.started_at,
+            echo_seen: self.db.echo_seen()?,
+        };
+        let verdict = judge(&evidence, self.settle);
+        tracing::info!(verdict = ?std::mem::discriminant(&verdict), "an order with a lost answer was looked up");
+        let settled = match verdict {
+            Verdict::Placed(order) => Some(Some(order)),
+            Verdict::NotPlaced => Some(None),
+            Verdict::Undecided(doubt) => {
+                lock(&self.doubts).insert(entry.client_id.clone(), doubt);
+                None
+            }
+        };
+        if let Some(order) = settled {
+            lock(&self.doubts).remove(&entry.client_id);
+            match self.db.resolve(&entry.client_id, order) {
+                // The stream settled it while we looked: nothing left to do.
+                Ok(()) | Err(JournalError::Refused { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(())
+    }
+
+    fn is_in_flight(&self, client_id: &str) -> bool {
+        lock(&self.in_flight).contains(client_id)
+    }
+
+    /// What a second Confirm of an intent gets: its fate so far, never a second send.
+    fn replay(&self, entry: &JournalEntry) -> PlaceResult {
+        match &entry.state.outcome {
+            Outcome::Accepted => PlaceResult::Accepted { order: Box::new(self.entry_view(entry)) },
+            Outcome::Rejected { reason } => PlaceResult::Rejected { reason: reason.clone() },
+            Outcome::NotPlaced => PlaceResult::Rejected {
+                reason: "NOT_PLACED: Aries never received this order (looked up by its id after it could no longer \
+                         arrive). Preview it again to send it."
+                    .into(),
+            },
+            _ => PlaceResult::Unknown {
+                client_id: entry.client_id.clone(),
+                message: "This order was already submitted once and was not sent again. Its state is in the order \
+                          list."
+                    .into(),
+                order: Some(Box::new(self.entry_view(entry))),
+            },
+        }
+    }
+
+    /// An intent as the blotter shows it: Aries's latest record of the order if
+    /// one was seen, else the terms as sent with the journal's status. One whose
+    /// fate is not known is UNKNOWN, with why.
+    fn entry_view(&self, entry: &JournalEntry) -> OrderView {
+        let state = &entry.state;
+        if let Some(order) = &state.order {
+            let mut view = OrderView::from(order);
+            // The intent's own id, whatever the server put in that field: the window keys rows by it.
+            view.client_id = Some(entry.client_id.clone());
+            return view;
+        }
+        let request: Option<OrderRequest> = serde_json::from_value(entry.request.clone()).ok();
+        let in_doubt = is_unresolved(entry) && !self.is_in_flight(&entry.client_id);
+        let status = match (&state.status, &state.outcome) {
+            _ if in_doubt => "UNKNOWN".to_string(),
+            (Some(status), _) => status.as_str().to_string(),
+            (None, Outcome::NotPlaced) => "NOT_PLACED".into(),
+            (None, Outcome::Rejected { .. }) => "REJECTED".into(),
+            (None, _) => "PENDING_NEW".into(),
+        };
+        let mut view = OrderView::intended(entry, request.as_ref(), status);
+        if in_doubt {
+            view.reason = Some(doubt_text(lock(&self.doubts).get(&entry.client_id)));
+        }
+        view
     }
 }
 
-/// An intent as the blotter shows it: Aries's latest record of the order if
-/// one was seen, else the terms as sent with the journal's status.
-fn entry_view(entry: &JournalEntry) -> OrderView {
-    let state = &entry.state;
-    if let Some(order) = &state.order {
-        let mut view = OrderView::from(order);
-        view.client_id.get_or_insert_with(|| entry.client_id.clone());
-        return view;
-    }
-    let status = match (&state.status, &state.outcome) {
-        (Some(status), _) => status.as_str().to_string(),
-        (None, Outcome::NotPlaced) => "NOT_PLACED".into(),
-        (None, Outcome::Rejected { .. }) => "REJECTED".into(),
-        (None, _) => "PENDING_NEW".into(),
+/// Sent, and Aries's answer is not known.
+fn is_unresolved(entry: &JournalEntry) -> bool {
+    matches!(entry.state.outcome, Outcome::Sent | Outcome::Unknown)
+}
+
+/// What the trader reads on an UNKNOWN row.
+fn doubt_text(doubt: Option<&Doubt>) -> String {
+    let why = match doubt {
+        None => "Looking it up…".to_string(),
+        Some(Doubt::TooSoon { until }) => {
+            format!("Not in Aries's lists yet; it could still arrive until {} UTC.", until.format("%H:%M:%S"))
+        }
+        Some(Doubt::NoEcho) => "Aries's lists do not show our order ids, so a miss proves nothing: check the order                                 list and positions before entering it again."
+            .into(),
+        Some(Doubt::LookAlike { cl_ord_id }) => {
+            format!("Order {cl_ord_id} has the same terms and may be this one: check it before entering it again.")
+        }
+        Some(Doubt::NoSendTime) => "The journal has no send time for it: check the order list.".into(),
     };
-    let request: Option<OrderRequest> = serde_json::from_value(entry.request.clone()).ok();
-    OrderView::intended(entry, request.as_ref(), status)
+    format!("The answer was lost. {why}")
+}
+
+/// A journal write after the request went out failed. The trader still gets
+/// Aries's answer; the account stream and reconciliation record it later.
+fn after_send(result: Result<(), JournalError>) {
+    if let Err(error) = result {
+        tracing::warn!(%error, "an order's answer could not be journaled; it will be reconciled");
+    }
+}
+
+/// Marks an intent as being sent by this process until dropped.
+struct InFlight {
+    set: Arc<Mutex<HashSet<String>>>,
+    client_id: String,
+}
+
+impl InFlight {
+    fn start(set: &Arc<Mutex<HashSet<String>>>, client_id: &str) -> Self {
+        lock(set).insert(client_id.to_string());
+        InFlight { set: set.clone(), client_id: client_id.to_string() }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        lock(&self.set).remove(&self.client_id);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -207,22 +409,22 @@ mod tests {
 
     #[test]
     fn a_second_confirm_reports_the_first_and_is_not_sent() {
-        let journal = OrderJournal::in_memory();
+        let journal = OrderJournal::in_memory(SETTLE);
         assert_eq!(journal.db.record_intent(&request("desk-1"), Utc::now()).unwrap(), Recorded::New);
         journal.db.record_sent("desk-1").unwrap();
         let Recorded::AlreadyRecorded(entry) = journal.db.record_intent(&request("desk-1"), Utc::now()).unwrap() else {
             panic!("the same intent twice must be refused");
         };
-        assert!(matches!(replay(&entry), PlaceResult::Unknown { .. }), "sent, no answer yet");
+        assert!(matches!(journal.replay(&entry), PlaceResult::Unknown { .. }), "sent, no answer yet");
 
         journal.db.record_rejected("desk-1", "ORDER_EXCEEDS_LIMIT").unwrap();
         let entry = journal.db.entry("desk-1").unwrap().unwrap();
-        assert_eq!(replay(&entry), PlaceResult::Rejected { reason: "ORDER_EXCEEDS_LIMIT".into() });
+        assert_eq!(journal.replay(&entry), PlaceResult::Rejected { reason: "ORDER_EXCEEDS_LIMIT".into() });
     }
 
     #[test]
     fn the_blotter_shows_our_intents_as_aries_last_reported_them_and_others_working_orders() {
-        let journal = OrderJournal::in_memory();
+        let journal = OrderJournal::in_memory(SETTLE);
         journal.db.record_intent(&request("desk-7"), Utc::now()).unwrap();
         journal.db.record_sent("desk-7").unwrap();
         journal.db.record_ack("desk-7", "a-1", &OrderStatus::New).unwrap();
@@ -238,8 +440,8 @@ mod tests {
     }
 
     #[test]
-    fn an_intent_with_no_answer_yet_shows_its_terms_as_pending() {
-        let journal = OrderJournal::in_memory();
+    fn an_intent_whose_answer_was_lost_shows_its_terms_as_unknown() {
+        let journal = OrderJournal::in_memory(SETTLE);
         journal.db.record_intent(&request("desk-9"), Utc::now()).unwrap();
         journal.db.record_sent("desk-9").unwrap();
         journal.db.record_unknown("desk-9").unwrap();
@@ -248,9 +450,13 @@ mod tests {
         let row = &blotter[0];
         assert_eq!(
             (row.symbol.as_str(), row.status.as_str(), row.client_id.as_deref()),
-            ("AAPL", "PENDING_NEW", Some("desk-9"))
+            ("AAPL", "UNKNOWN", Some("desk-9"))
         );
         assert_eq!(row.limit_price, Some(100.into()));
+        assert!(row.reason.as_deref().is_some_and(|r| r.starts_with("The answer was lost.")), "{row:?}");
+        // While its send is still under way in this process it is pending, not in doubt.
+        let _flight = InFlight::start(&journal.in_flight, "desk-9");
+        assert_eq!(journal.blotter("SIM-1", &[]).unwrap()[0].status, "PENDING_NEW");
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub async fn place_order(desk: DeskState<'_>, ticket: OrderTicket, client_id: St
     desk.journal.place(&desk, &c, &request).await
 }
 
+/// *Check now*: looks an order whose answer was lost up at once; the row as the blotter shows it.
+#[tauri::command]
+pub async fn check_order(desk: DeskState<'_>, client_id: String) -> AppResult<OrderView> {
+    let c = desk.connected().await?;
+    desk.journal.check(&c, &client_id).await
+}
+
 #[tauri::command]
 pub async fn cancel_order(desk: DeskState<'_>, account_id: String, cl_ord_id: String) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;

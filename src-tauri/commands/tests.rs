@@ -26,6 +26,8 @@ use crate::views::session::{Mode, RedirectChoice};
 
 /// The bundled UI's origin on Linux.
 const LOCAL: &str = "tauri://localhost";
+/// How long after a send a miss counts as proof in these tests (2 minutes in the app).
+const SETTLE: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
 
 struct Harness {
     desk: Arc<Desk>,
@@ -55,7 +57,7 @@ impl Harness {
             endpoints,
             sandbox,
             vault: Vault::in_memory(),
-            journal: OrderJournal::in_memory(),
+            journal: OrderJournal::in_memory(SETTLE),
             redirect: RedirectChoice::DeepLink,
             notify: Box::new(|_| {}),
             open_browser: Box::new(move |url| {
@@ -112,6 +114,59 @@ impl Harness {
         let mut callback = Url::parse(&redirect_uri).unwrap();
         callback.query_pairs_mut().append_pair("code", &code).append_pair("state", &state);
         (callback, code)
+    }
+
+    /// Signs in by deep link; returns the sim account's id.
+    fn signed_in(&self) -> String {
+        let (callback, _) = self.sign_in_in_browser();
+        self.deep_link(callback.as_str()).expect("signs in");
+        sim_account(&self.ok("session_status", json!({})))
+    }
+
+    /// Switches the sandbox simulator's faults through its admin API.
+    fn faults(&self, config: Value) {
+        let base = self.ok("session_status", json!({}))["simulator"].as_str().unwrap().to_string();
+        tauri::async_runtime::block_on(async {
+            let put = reqwest::Client::new().put(format!("{base}/__sim/faults")).json(&config).send().await;
+            assert!(put.unwrap().status().is_success());
+        });
+    }
+
+    /// Previews a resting limit buy, switches the simulator's faults to
+    /// `faults` (so they hit the place, not the preview), then confirms.
+    /// Returns the intent's client id and what Confirm answered.
+    fn place_under(&self, account: &str, faults: Value) -> (String, Value) {
+        let ticket = limit_ticket(account, "3");
+        let client_id = self.ok("preview_order", json!({ "ticket": ticket }))["clientId"].as_str().unwrap().to_string();
+        self.faults(faults);
+        let placed = self.ok("place_order", json!({ "ticket": ticket, "clientId": client_id }));
+        (client_id, placed)
+    }
+
+    /// Confirm pressed again for the same intent.
+    fn confirm_again(&self, account: &str, client_id: &str) -> Value {
+        self.ok("place_order", json!({ "ticket": limit_ticket(account, "3"), "clientId": client_id }))
+    }
+
+    /// How many orders Aries holds for the intent, asked over a fresh call.
+    fn held_at_aries(&self, account: &str, client_id: &str) -> usize {
+        let live = tauri::async_runtime::block_on(self.desk.connected()).unwrap();
+        let orders = tauri::async_runtime::block_on(live.client.active_orders(account)).unwrap();
+        orders.iter().filter(|o| o.client_id.as_deref() == Some(client_id)).count()
+    }
+
+    /// All orders Aries holds for the account.
+    fn orders_at_aries(&self, account: &str) -> usize {
+        let live = tauri::async_runtime::block_on(self.desk.connected()).unwrap();
+        tauri::async_runtime::block_on(live.client.active_orders(account)).unwrap().len()
+    }
+
+    /// The blotter's row for the intent.
+    fn row(&self, account: &str, client_id: &str) -> Value {
+        let orders = self.ok("list_orders", json!({ "accountId": account }));
+        let rows: Vec<&Value> = orders.as_array().unwrap().iter().filter(|o| o["clientId"] == client_id).collect();
+        assert_eq!(rows.len(), 1, "one row for the intent: {orders}");
+        rows[0].clone()
     }
 
     /// What the deep-link listener does with a URL the OS handed over.
@@ -311,7 +366,7 @@ fn a_forged_or_replayed_callback_is_refused_with_a_reason_and_never_disturbs_a_s
     h.deep_link(callback.as_str()).expect("a fresh attempt signs in");
     let signed_in = h.ok("session_status", json!({}));
     assert_eq!(signed_in["phase"], "signedIn");
-    for bad in [callback.as_str(), forged.as_str(), "dev.ariesdesk:/oauth/callback?code=x&state=y&extra=1"] {
+    for bad in [callback.as_str(), forged.as_str(), "dev.ariesdesk:/oauth/callback?code=x&state=y&code=z"] {
         let refused = h.deep_link(bad).expect_err(bad);
         let after = h.ok("session_status", json!({}));
         assert_eq!(
@@ -356,4 +411,124 @@ fn a_page_from_anywhere_else_gets_no_command() {
     assert!(refused.to_string().contains("not allowed"), "{refused}");
     h.origin = LOCAL;
     h.ok("session_status", json!({}));
+}
+
+/// Faults on the order path, through the commands: each asserts what the
+/// trader is told and what Aries holds (docs/reliability.md).
+mod order_faults {
+    use super::*;
+
+    fn wait_past_settle() {
+        std::thread::sleep((SETTLE + chrono::TimeDelta::milliseconds(300)).to_std().unwrap());
+    }
+
+    #[test]
+    fn a_lost_answer_is_unknown_then_found_and_never_sent_twice() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let (client_id, placed) = h.place_under(&account, json!({ "drop_response_to": "/v1/orders" }));
+        assert_eq!(placed["outcome"], "unknown", "{placed}");
+        assert!(placed["message"].as_str().unwrap().contains("not sent again"));
+        h.confirm_again(&account, &client_id);
+        assert_eq!(h.held_at_aries(&account, &client_id), 1, "Aries took it once, and only once");
+
+        let row = h.ok("check_order", json!({ "clientId": client_id }));
+        assert_eq!((&row["status"], &row["working"]), (&json!("NEW"), &json!(true)), "{row}");
+        assert_eq!(h.row(&account, &client_id)["status"], "NEW");
+        assert_eq!(h.confirm_again(&account, &client_id)["outcome"], "accepted");
+        assert_eq!(h.held_at_aries(&account, &client_id), 1);
+    }
+
+    /// Before the fix, a 2xx whose body did not decode was journaled as Rejected.
+    #[test]
+    fn an_unreadable_acknowledgement_is_unknown_not_rejected() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let (client_id, placed) = h.place_under(&account, json!({ "garble_response_to": "/v1/orders" }));
+        assert_eq!(placed["outcome"], "unknown", "{placed}");
+        assert_eq!(h.ok("check_order", json!({ "clientId": client_id }))["status"], "NEW");
+        assert_eq!(h.held_at_aries(&account, &client_id), 1);
+    }
+
+    /// A 5xx before Aries handled the order: UNKNOWN while the request could
+    /// still arrive, NOT_PLACED only after that, and never resent meanwhile.
+    #[test]
+    fn a_server_error_on_place_is_unknown_until_it_can_no_longer_arrive() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let (first, _) = h.place_under(&account, json!({}));
+        assert_eq!(h.row(&account, &first)["status"], "NEW", "an order whose record echoes our id");
+
+        let (client_id, placed) = h.place_under(&account, json!({ "error_rate": 1.0 }));
+        assert_eq!(placed["outcome"], "unknown", "{placed}");
+        assert_eq!((&placed["order"]["status"], &placed["order"]["symbol"]), (&json!("UNKNOWN"), &json!("AAPL")));
+        h.faults(json!({}));
+        let row = h.ok("check_order", json!({ "clientId": client_id }));
+        assert_eq!(row["status"], "UNKNOWN", "{row}");
+        assert!(row["reason"].as_str().unwrap().contains("could still arrive"), "{row}");
+        assert_eq!(h.confirm_again(&account, &client_id)["outcome"], "unknown", "not resent while in doubt");
+        assert_eq!(h.held_at_aries(&account, &client_id), 0);
+
+        wait_past_settle();
+        let row = h.ok("check_order", json!({ "clientId": client_id }));
+        assert_eq!((&row["status"], &row["working"]), (&json!("NOT_PLACED"), &json!(false)), "{row}");
+        let again = h.confirm_again(&account, &client_id);
+        assert_eq!(again["outcome"], "rejected", "{again}");
+        assert!(again["reason"].as_str().unwrap().contains("Preview it again"), "{again}");
+        assert_eq!(h.held_at_aries(&account, &client_id), 0, "the intent was never sent twice");
+    }
+
+    /// Before the fix, a lookup that missed by client id concluded "not placed"
+    /// even on a server that does not echo client ids, where the order was there.
+    #[test]
+    fn a_server_that_does_not_echo_client_ids_never_gets_a_not_placed() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let (first, placed) = h.place_under(&account, json!({ "ignore_client_ids": true }));
+        assert_eq!(placed["outcome"], "accepted", "{placed}");
+        assert_eq!(h.row(&account, &first)["status"], "NEW", "one row, under our intent's id");
+        let before = h.orders_at_aries(&account);
+
+        let faults = json!({ "ignore_client_ids": true, "drop_response_to": "/v1/orders" });
+        let (client_id, placed) = h.place_under(&account, faults);
+        assert_eq!(placed["outcome"], "unknown", "{placed}");
+        wait_past_settle();
+        let row = h.ok("check_order", json!({ "clientId": client_id }));
+        assert_eq!(row["status"], "UNKNOWN", "the order is at Aries, so no lookup may say otherwise: {row}");
+        assert!(row["reason"].as_str().unwrap().contains("order ids"), "{row}");
+        assert_eq!(h.orders_at_aries(&account), before + 1, "and it is there, once");
+        assert_eq!(h.confirm_again(&account, &client_id)["outcome"], "unknown");
+        assert_eq!(h.orders_at_aries(&account), before + 1, "a second Confirm sent nothing");
+    }
+}
+
+/// RFC 9207 through the commands: the sandbox simulator names itself in its
+/// sign-in answers, and an answer naming another server is refused.
+mod issuer {
+    use super::*;
+
+    fn with_iss(callback: &Url, iss: &str) -> String {
+        let mut url = callback.clone();
+        url.query_pairs_mut().append_pair("iss", iss);
+        url.to_string()
+    }
+
+    #[test]
+    fn an_answer_from_another_sign_in_server_is_refused_as_a_possible_mix_up() {
+        let h = Harness::new();
+        let (callback, _) = h.sign_in_in_browser();
+        let error = h.deep_link(&with_iss(&callback, "https://attacker.example")).expect_err("another issuer");
+        assert_eq!(error.code, "auth.failed");
+        assert!(error.message.contains("different sign-in server"), "{}", error.message);
+        assert!(error.message.contains("mix-up attack"), "{}", error.message);
+        let status = h.ok("session_status", json!({}));
+        assert_eq!((&status["phase"], &status["error"]["message"]), (&json!("signedOut"), &json!(error.message)));
+        assert!(h.deep_link(callback.as_str()).is_err(), "the attempt is over");
+
+        // The sandbox's issuer is its simulator: its own `iss` signs in.
+        let simulator = status["simulator"].as_str().unwrap().to_string();
+        let (callback, _) = h.sign_in_in_browser();
+        h.deep_link(&with_iss(&callback, &simulator)).expect("the simulator's own iss signs in");
+        assert_eq!(h.ok("session_status", json!({}))["phase"], "signedIn");
+    }
 }

@@ -230,10 +230,12 @@ pub enum PlaceResult {
         reason: String,
     },
     /// No answer came; the order was not sent again and is being looked up.
+    /// For a place, `order` is the journal's UNKNOWN row for the blotter.
     #[serde(rename_all = "camelCase")]
     Unknown {
         client_id: String,
         message: String,
+        order: Option<Box<OrderView>>,
     },
 }
 
@@ -252,6 +254,7 @@ impl PlaceResult {
                 message: "Aries did not answer in time. The order was not sent again; Aries Desk is checking \
                           whether it arrived. Do not re-enter it until the order list shows its state."
                     .into(),
+                order: None,
             },
         }
     }
@@ -292,6 +295,8 @@ pub struct PositionView {
     pub unrealized_pl: Option<Decimal>,
     #[ts(type = "string | null")]
     pub daily_pl: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub realized_pl: Option<Decimal>,
 }
 
 impl From<&Position> for PositionView {
@@ -303,6 +308,7 @@ impl From<&Position> for PositionView {
             market_value: p.market_value,
             unrealized_pl: p.unrealized_pl,
             daily_pl: p.daily_pl,
+            realized_pl: p.realized_pl,
         }
     }
 }
@@ -321,6 +327,13 @@ pub struct BalancesView {
     pub unrealized_pl: Option<Decimal>,
     #[ts(type = "string | null")]
     pub realized_pl: Option<Decimal>,
+    /// Equity at the start of the day: today's P&L is `total_equity` less this.
+    #[ts(type = "string | null")]
+    pub start_of_day_equity: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub unsettled_funds: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub maintenance_requirement: Option<Decimal>,
 }
 
 impl From<&Balances> for BalancesView {
@@ -331,6 +344,9 @@ impl From<&Balances> for BalancesView {
             settled_funds: b.settled_funds,
             unrealized_pl: b.unrealized_pl,
             realized_pl: b.realized_pl,
+            start_of_day_equity: b.sod_ttl_equity,
+            unsettled_funds: b.unsettled_funds,
+            maintenance_requirement: b.maint_req,
         }
     }
 }

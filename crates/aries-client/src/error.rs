@@ -31,6 +31,14 @@ pub enum Error {
     #[error(transparent)]
     Login(#[from] LoginError),
 
+    /// HTTP 401 on an order, replace or cancel after which the session was
+    /// renewed: Aries did not act on the request.
+    #[error(
+        "Aries did not accept the session's credentials for this order, so it did nothing with it. The session has \
+         been renewed: check the order and send it again if you still want it."
+    )]
+    OrderUnauthorized,
+
     #[error("{}", rate_limited_message(*.retry_after))]
     RateLimited { retry_after: Option<Duration> },
 
@@ -86,6 +94,7 @@ impl Error {
                 _ => "auth.failed",
             },
             Error::Login(_) => "auth.failed",
+            Error::OrderUnauthorized => "auth.renewed",
             Error::RateLimited { .. } => "rate_limited",
             Error::Network(_) => "network",
             Error::Server { .. } => "server",
@@ -113,6 +122,7 @@ impl Error {
             Error::Server { status } => *status >= 500,
             Error::OAuth { error, .. } => matches!(error.as_str(), "temporarily_unavailable" | "server_error"),
             Error::SessionExpired
+            | Error::OrderUnauthorized
             | Error::Login(_)
             | Error::UnexpectedResponse(_)
             | Error::OrderRejected { .. }

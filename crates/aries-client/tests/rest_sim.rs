@@ -15,6 +15,7 @@ use aries_client::rest::{HistoryQuery, MAX_READ_ATTEMPTS, mint_client_id};
 use aries_client::{AccessTokens, AriesClient, Error, OrderOutcome, RestConfig, Result, Secret, TokenManager};
 use aries_sim::scope::{Scope, ScopeSet};
 use aries_sim::{FaultConfig, RunningSim, SimConfig};
+use chrono::Utc;
 use common::*;
 use rust_decimal_macros::dec;
 
@@ -156,6 +157,21 @@ async fn a_401_on_a_read_refreshes_once_and_retries_once() {
     assert_eq!(c.stats().requests, 2, "one retry, not more");
 }
 
+/// A 401 on an order is Aries's own refusal: nothing was placed. The session
+/// is renewed at once instead of ending, and the order is not sent again.
+#[tokio::test]
+async fn a_401_on_an_order_renews_the_session_and_sends_nothing_twice() {
+    let sim = sim(fast()).await;
+    let tokens = Arc::new(SimTokens { first: "stale".into(), ..SimTokens::valid(&sim) });
+    let c = client(&sim, tokens.clone());
+    let client_id = mint_client_id();
+    let error = c.place(&resting_buy(&client_id)).await.unwrap_err();
+    assert_eq!((error.code(), error.retryable()), ("auth.renewed", false), "{error:?}");
+    assert_eq!(c.stats().requests, 1, "the order went out once");
+    assert_eq!(tokens.rejections.load(Ordering::SeqCst), 1, "the stale token was dropped");
+    assert!(with_client_id(&c.active_orders(ACCOUNT).await.unwrap(), &client_id).is_empty(), "nothing placed");
+}
+
 #[tokio::test]
 async fn a_revoked_session_ends_in_auth_expired() {
     let sim = sim(fast()).await;
@@ -269,16 +285,36 @@ async fn a_lost_answer_is_unknown_and_reconciles_without_a_duplicate() {
     let c = client(&sim, SimTokens::valid(&sim));
     sim.sim.faults.set(FaultConfig { drop_response_to: Some("/v1/orders".into()), ..FaultConfig::default() });
     let client_id = mint_client_id();
+    let sent_at = Utc::now();
     let outcome = c.place(&resting_buy(&client_id)).await.unwrap();
     assert_eq!(outcome, OrderOutcome::Unknown { client_id: client_id.clone() });
     assert_eq!(c.stats().requests, 1, "never sent twice");
 
-    let found = c.reconcile(ACCOUNT, &client_id).await.unwrap().expect("the server did take it");
+    let lookup = c.reconcile(ACCOUNT, &client_id, sent_at).await.unwrap();
+    let found = lookup.found.expect("the server did take it");
     assert_eq!(found.client_id.as_deref(), Some(client_id.as_str()));
     assert!(found.is_working());
+    assert!(lookup.started_at >= sent_at);
     let active = c.active_orders(ACCOUNT).await.unwrap();
     assert_eq!(with_client_id(&active, &client_id).len(), 1, "no duplicate: {active:?}");
-    assert_eq!(c.reconcile(ACCOUNT, &mint_client_id()).await.unwrap(), None);
+    let other = c.reconcile(ACCOUNT, &mint_client_id(), sent_at).await.unwrap();
+    assert_eq!(other.found, None);
+    assert!(other.orders.iter().any(|o| o.cl_ord_id == found.cl_ord_id), "the lookup reports what it saw");
+}
+
+/// A 2xx whose body cannot be read (a proxy mangled it) proves the server
+/// handled the request, not that it refused it: the outcome is unknown.
+#[tokio::test]
+async fn an_unreadable_acknowledgement_is_unknown_not_rejected() {
+    let sim = sim(fast()).await;
+    let c = client(&sim, SimTokens::valid(&sim));
+    sim.sim.faults.set(FaultConfig { garble_response_to: Some("/v1/orders".into()), ..FaultConfig::default() });
+    let client_id = mint_client_id();
+    let sent_at = Utc::now();
+    let outcome = c.place(&resting_buy(&client_id)).await.unwrap();
+    assert_eq!(outcome, OrderOutcome::Unknown { client_id: client_id.clone() });
+    let found = c.reconcile(ACCOUNT, &client_id, sent_at).await.unwrap().found;
+    assert!(found.is_some_and(|o| o.is_working()), "the order was placed");
 }
 
 #[tokio::test]
@@ -298,6 +334,7 @@ async fn server_errors_retry_reads_a_bounded_number_of_times_and_never_orders() 
     assert_eq!(c.stats().requests, stats.requests + 1, "the order went out once");
 
     sim.sim.faults.set(FaultConfig::default());
-    assert_eq!(c.reconcile(ACCOUNT, &client_id).await.unwrap(), None, "the 503 came before handling");
+    let lookup = c.reconcile(ACCOUNT, &client_id, Utc::now()).await.unwrap();
+    assert_eq!(lookup.found, None, "the 503 came before handling");
     assert!(with_client_id(&c.active_orders(ACCOUNT).await.unwrap(), &client_id).is_empty());
 }

@@ -38,6 +38,12 @@ pub struct FaultConfig {
     /// Handle the next request whose path starts with this prefix, then cut the
     /// connection instead of answering (the caller cannot know whether it worked).
     pub drop_response_to: Option<String>,
+    /// Handle the next request whose path starts with this prefix, then answer
+    /// with its status but a body that is not JSON (a proxy mangling the answer).
+    pub garble_response_to: Option<String>,
+    /// Orders keep the OAuth client's id as their `clientId`, whatever the
+    /// request sent: a server that does not echo client order ids.
+    pub ignore_client_ids: bool,
     /// Each WebSocket is dropped (TCP closed without a close frame) after it has
     /// sent this many frames.
     pub ws_drop_after_frames: Option<u32>,
@@ -67,16 +73,15 @@ impl Faults {
         rate > 0.0 && self.rng.lock().unwrap().random_bool(rate.clamp(0.0, 1.0))
     }
 
-    /// Takes the one-shot "drop the response" fault if it applies to `path`.
-    fn take_drop(&self, path: &str) -> bool {
+    /// Takes a one-shot fault (the field `pick` selects) if it applies to `path`.
+    fn take_one_shot(&self, path: &str, pick: fn(&mut FaultConfig) -> &mut Option<String>) -> bool {
         let mut config = self.config.lock().unwrap();
-        match &config.drop_response_to {
-            Some(prefix) if path.starts_with(prefix.as_str()) => {
-                config.drop_response_to = None;
-                true
-            }
-            _ => false,
+        let slot = pick(&mut config);
+        let applies = slot.as_deref().is_some_and(|prefix| path.starts_with(prefix));
+        if applies {
+            *slot = None;
         }
+        applies
     }
 }
 
@@ -105,8 +110,14 @@ pub async fn middleware(State(sim): State<SharedSim>, request: Request, next: Ne
                 .into_response();
         }
     }
-    let drop = sim.faults.take_drop(&path);
+    let drop = sim.faults.take_one_shot(&path, |c| &mut c.drop_response_to);
+    let garble = sim.faults.take_one_shot(&path, |c| &mut c.garble_response_to);
     let response = next.run(request).await;
+    if garble {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from("<html><body>upstream answered</body></html>"));
+    }
     if drop {
         // Send the head, then fail the body: hyper aborts the connection and the
         // client sees a transport error after the request was handled.

@@ -12,8 +12,9 @@
 //!    [`record_unknown`](Journal::record_unknown).
 //! 4. Every order record from the account stream or a list:
 //!    [`record_event`](Journal::record_event).
-//! 5. At start and after an unknown outcome: reconcile each of
-//!    [`unresolved`](Journal::unresolved) and [`resolve`](Journal::resolve) it.
+//! 5. At start and after an unknown outcome: look each of
+//!    [`unresolved`](Journal::unresolved) up, let [`verdict::judge`] weigh
+//!    the lookup, and [`resolve`](Journal::resolve) it only when that settles it.
 //!
 //! The log (`intents`, `events`) is append-only; each intent's latest state is
 //! derived from it by the rules in `state` and kept in `orders`.
@@ -21,6 +22,7 @@
 mod rows;
 mod schema;
 mod state;
+pub mod verdict;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -31,6 +33,7 @@ use aries_client::order::OrderRequest;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::vault::files;
 use state::Event;
 pub use state::{IntentState, Outcome};
 
@@ -41,6 +44,10 @@ pub enum JournalError {
         "the order journal could not be read or written ({0}): check the app data folder's free space and permissions"
     )]
     Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the order journal's file or folder could not be made private ({0}): check the app data folder's permissions"
+    )]
+    Private(#[source] std::io::Error),
     #[error("the order has no client order id: mint one (aries_client::rest::mint_client_id) before recording it")]
     NoClientId,
     #[error("order {0} is not in the journal: record the intent before anything that happens to it")]
@@ -86,7 +93,12 @@ pub struct Journal {
 
 impl Journal {
     /// Opens (or creates) the journal file and brings its schema up to date.
+    /// Its folder is made 0700 and the file 0600: it lists every order.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            files::private_dir(dir).map_err(JournalError::Private)?;
+        }
+        files::private_file(path).map_err(JournalError::Private)?;
         let db = Connection::open(path)?;
         let mode: String = db.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -179,6 +191,30 @@ impl Journal {
             return Err(JournalError::OtherOrder { client_id: client_id.into(), other: other.into() });
         }
         self.apply(client_id, Event::Resolved(order.map(|o| Box::new(o.clone()))))
+    }
+
+    /// When the intent was last marked sent.
+    pub fn sent_at(&self, client_id: &str) -> Result<Option<DateTime<Utc>>, JournalError> {
+        let db = self.db();
+        let at: Option<String> = db
+            .prepare_cached("SELECT max(at) FROM events WHERE client_id = ?1 AND kind = 'sent'")?
+            .query_row([client_id], |r| r.get(0))?;
+        Ok(at.as_deref().and_then(rows::parse_time))
+    }
+
+    /// Whether an order record ever came back carrying the `clientId` of the
+    /// intent it belongs to: proof that the server echoes our client ids, which
+    /// a lookup by client id relies on (docs/aries-api.md §8.6 shows a server
+    /// filling that field with something else).
+    pub fn echo_seen(&self) -> Result<bool, JournalError> {
+        let db = self.db();
+        let seen = db
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE kind IN ('order', 'resolved') AND body IS NOT NULL
+                   AND json_valid(body) AND json_extract(body, '$.clientId') = client_id)",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(seen)
     }
 
     pub fn entry(&self, client_id: &str) -> Result<Option<JournalEntry>, JournalError> {

@@ -35,7 +35,7 @@ fn request_in(account: &str, client_id: &str) -> OrderRequest {
         .unwrap()
 }
 
-/// An order record as the account stream sends it (aries-api.md §8.6).
+/// An order record as the account stream sends it (docs/aries-api.md §8.6).
 fn order(client_id: &str, cl_ord_id: &str, status: &str, cum_qty: &str, updated_minute: u32) -> Order {
     serde_json::from_value(order_json(client_id, cl_ord_id, status, cum_qty, updated_minute)).unwrap()
 }
@@ -278,4 +278,48 @@ fn a_journal_from_a_newer_app_is_refused_untouched() {
     let tables: i64 =
         db.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0)).unwrap();
     assert_eq!(tables, 1);
+}
+
+/// The journal lists every order: only its owner may read it, and a file or
+/// folder left wider by an older build is narrowed on open.
+#[cfg(unix)]
+#[test]
+fn the_journal_and_its_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let path = data.join("journal.sqlite");
+    let journal = Journal::open(&path).unwrap();
+    journal.record_intent(&request("desk-1"), t(0)).unwrap();
+    assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
+    let wal = data.join("journal.sqlite-wal");
+    assert!(wal.exists() && mode(&wal) == 0o600, "SQLite gives the WAL the database's mode");
+    drop(journal);
+
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Journal::open(&path).unwrap();
+    assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
+}
+
+/// What reconciliation weighs: when the intent was sent, and whether the
+/// server was ever seen to echo one of our client ids.
+#[test]
+fn the_send_time_and_client_id_echo_are_on_record() {
+    let journal = Journal::in_memory().unwrap();
+    journal.record_intent(&request("desk-1"), t(0)).unwrap();
+    assert_eq!(journal.sent_at("desk-1").unwrap(), None);
+    let before = Utc::now();
+    journal.record_sent("desk-1").unwrap();
+    assert!(journal.sent_at("desk-1").unwrap().is_some_and(|at| at >= before));
+    journal.record_ack("desk-1", "c1", &OrderStatus::New).unwrap();
+
+    // Linked by its clOrdId, but carrying another clientId: no echo.
+    let mut foreign = order("desk-1", "c1", "NEW", "0", 1);
+    foreign.client_id = Some("demo-oauth-client".into());
+    journal.record_event(&foreign).unwrap();
+    assert!(!journal.echo_seen().unwrap());
+    journal.record_event(&order("desk-1", "c1", "PARTIALLY_FILLED", "4", 2)).unwrap();
+    assert!(journal.echo_seen().unwrap());
 }

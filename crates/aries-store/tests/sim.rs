@@ -142,8 +142,11 @@ async fn a_lost_answer_is_journaled_unknown_then_reconciled_without_a_second_ord
     assert_eq!(unresolved.iter().map(|e| e.client_id.as_str()).collect::<Vec<_>>(), [client_id.as_str()]);
     assert!(journal.record_sent(&client_id).is_err());
     assert!(matches!(journal.record_intent(&request, Utc::now()).unwrap(), Recorded::AlreadyRecorded(_)));
-    let found = client.reconcile(ACCOUNT, &client_id).await.unwrap();
+    let sent_at = journal.sent_at(&client_id).unwrap().expect("marked sent");
+    assert!(!journal.echo_seen().unwrap(), "no order record has come back yet");
+    let found = client.reconcile(ACCOUNT, &client_id, sent_at).await.unwrap().found;
     journal.resolve(&client_id, found.as_ref()).unwrap();
+    assert!(journal.echo_seen().unwrap(), "the simulator echoes our clientId");
 
     let entry = journal.entry(&client_id).unwrap().unwrap();
     assert_eq!(entry.state.outcome, Outcome::Accepted, "the simulator had taken it");

@@ -4,4 +4,4 @@ import type { OrderView } from "./OrderView";
 /**
  * What became of a place or cancel.
  */
-export type PlaceResult = { "outcome": "accepted", order: OrderView, } | { "outcome": "rejected", reason: string, } | { "outcome": "unknown", clientId: string, message: string, };
+export type PlaceResult = { "outcome": "accepted", order: OrderView, } | { "outcome": "rejected", reason: string, } | { "outcome": "unknown", clientId: string, message: string, order: OrderView | null, };

@@ -8,7 +8,10 @@ import { ErrorNote } from "../ui/ErrorNote";
 import type { Blotter as BlotterState } from "./blotter";
 import { kindLabel, priceLabel, statusClass } from "./describe";
 
-/** What a Cancel click left behind on its row, keyed by the clOrdId it was sent for. */
+/** Statuses whose reason is shown under the row: a refusal, or why the outcome is not known. */
+const explained = (status: string) => status === "REJECTED" || status === "UNKNOWN";
+
+/** What a Cancel (or Check now) click left behind on its row, keyed by the clOrdId (or clientId) it was for. */
 type CancelState = { pending?: boolean; note?: string; error?: AppError };
 
 export function Blotter(props: { blotter: BlotterState; accountId: string | null }) {
@@ -38,6 +41,19 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
     }
   }
 
+  /** *Check now* on an UNKNOWN row: Rust looks it up by its client id at once. */
+  async function check(order: OrderView) {
+    const key = order.clientId ?? "";
+    if (!key || cancels[key]?.pending) return;
+    put(key, { pending: true });
+    try {
+      props.blotter.merge(await ipc.checkOrder(key));
+      put(key, {});
+    } catch (err) {
+      put(key, { error: toAppError(err) });
+    }
+  }
+
   return (
     <section class="panel blotter" aria-label="Orders">
       <h2>Orders</h2>
@@ -59,7 +75,9 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
         <tbody>
           <For each={props.blotter.orders()}>
             {(order) => {
-              const state = () => cancels[order.clOrdId] ?? {};
+              const unknown = () => order.status === "UNKNOWN";
+              // An UNKNOWN row has no clOrdId yet: its actions are keyed by the intent.
+              const state = () => cancels[unknown() ? (order.clientId ?? "") : order.clOrdId] ?? {};
               return (
                 <>
                   <tr data-testid="order-row" data-status={order.status} data-client-id={order.clientId ?? ""}>
@@ -76,7 +94,18 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
                     </td>
                     <td>{fmt.clock(order.updatedAt)}</td>
                     <td class="actions-cell">
-                      <Show when={order.working}>
+                      <Show when={unknown()}>
+                        <button
+                          type="button"
+                          class="small"
+                          data-testid="check-order"
+                          disabled={state().pending}
+                          onClick={() => void check(order)}
+                        >
+                          {state().pending ? "Checking…" : "Check now"}
+                        </button>
+                      </Show>
+                      <Show when={order.working && !unknown()}>
                         <button
                           type="button"
                           class="small"
@@ -89,16 +118,21 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
                       </Show>
                     </td>
                   </tr>
-                  <Show when={state().note || state().error || (order.status === "REJECTED" && order.reason)}>
+                  <Show when={state().note || state().error || (explained(order.status) && order.reason)}>
                     <tr class="row-note">
                       <td colSpan={9}>
-                        <Show when={order.status === "REJECTED" && order.reason}>
-                          <span class="st-rejected">{order.reason}</span>{" "}
+                        <Show when={explained(order.status) && order.reason}>
+                          <span class={statusClass(order.status)} data-testid="order-reason">
+                            {order.reason}
+                          </span>{" "}
                         </Show>
                         <Show when={state().note}>
                           <span class="muted">{state().note}</span>
                         </Show>
-                        <ErrorNote error={state().error ?? null} onRetry={() => void cancel(order)} />
+                        <ErrorNote
+                          error={state().error ?? null}
+                          onRetry={() => void (unknown() ? check(order) : cancel(order))}
+                        />
                       </td>
                     </tr>
                   </Show>

@@ -1,6 +1,6 @@
 import { For, Show, createEffect, createMemo, createSignal, on } from "solid-js";
 import { createStore } from "solid-js/store";
-import type { AccountView, OrderTicket as Ticket, PlaceResult, PreviewView } from "../bindings";
+import type { AccountView, OrderView, OrderTicket as Ticket, PlaceResult, PreviewView } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
 import {
@@ -14,6 +14,7 @@ import {
 import { AccountTag } from "../ui/AccountTag";
 import { ErrorNote } from "../ui/ErrorNote";
 import { createAction } from "../ui/action";
+import type { TicketPrefill } from "../account/pnl";
 import type { Blotter } from "./blotter";
 import { ConfirmPanel } from "./ConfirmPanel";
 import { kindLabel } from "./describe";
@@ -21,11 +22,20 @@ import { kindLabel } from "./describe";
 type Outcome = { tone: "ok" | "bad" | "warn"; text: string };
 type Previewed = { ticket: Ticket; view: PreviewView };
 
+/** What a lookup of an order whose answer was lost found, in the ticket's words. */
+function checked(row: OrderView, what: string): Outcome {
+  if (row.status === "NOT_PLACED")
+    return { tone: "bad", text: `Not placed: Aries never received ${what}. Preview it again to send it.` };
+  return { tone: "ok", text: `Aries has the order ${what} (${row.status}).` };
+}
+
 export function OrderTicket(props: {
   accounts: readonly AccountView[];
   accountId: string | null;
   onAccount: (id: string) => void;
   picked: string | null;
+  /** An order to put on the form (a position's Close): filled in, validated as typed, never sent by itself. */
+  prefill?: TicketPrefill | null;
   blotter: Blotter;
 }) {
   const [draft, setDraft] = createStore<Omit<TicketDraft, "accountId">>({
@@ -58,6 +68,22 @@ export function OrderTicket(props: {
       () => props.picked,
       (symbol) => {
         if (symbol && !locked()) setDraft("symbol", symbol);
+      },
+      { defer: true },
+    ),
+  );
+  // A prefill replaces a preview on screen (nothing was sent), but not one in flight or being placed.
+  createEffect(
+    on(
+      () => props.prefill,
+      (order) => {
+        if (!order) return;
+        back();
+        if (locked() || place.pending()) return;
+        setDraft({ symbol: order.symbol, side: order.side, quantity: order.quantity });
+        setTouched({ symbol: true, quantity: true });
+        setOutcome(null);
+        preview.clearError();
       },
       { defer: true },
     ),
@@ -134,21 +160,18 @@ export function OrderTicket(props: {
       case "rejected":
         return setOutcome({ tone: "bad", text: `Order rejected: ${result.reason}` });
       case "unknown":
-        setOutcome({ tone: "warn", text: "We could not confirm this order; checking…" });
+        // Only Aries's own records settle it; the journal's row (status UNKNOWN)
+        // says so in the blotter, with Check now, and this intent is never resent.
+        setOutcome({ tone: "warn", text: `UNKNOWN: ${what}. ${result.message}` });
+        if (result.order && ticket.accountId === props.accountId) props.blotter.merge(result.order);
         try {
-          const found = (await props.blotter.reload()).find((o) => o.clientId === result.clientId);
-          setOutcome(
-            found
-              ? { tone: "ok", text: `Checked: the order ${what} is in the list (${found.status}).` }
-              : {
-                  tone: "warn",
-                  text: `Checked: ${what} is not in the order list, so it was probably not placed. Look at the list before sending it again.`,
-                },
-          );
+          const row = await ipc.checkOrder(result.clientId);
+          props.blotter.merge(row);
+          if (row.status !== "UNKNOWN") setOutcome(checked(row, what));
         } catch (err) {
           setOutcome({
             tone: "warn",
-            text: `We could not confirm this order, and reading the order list failed: ${toAppError(err).message}`,
+            text: `UNKNOWN: ${what}. Aries did not answer, and looking it up failed: ${toAppError(err).message}`,
           });
         }
     }

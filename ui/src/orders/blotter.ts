@@ -23,7 +23,7 @@ export function createBlotter(accountId: () => string | null) {
       const list = await ipc.listOrders(id);
       if (mine !== generation) return;
       setOrders(list);
-      await ipc.watchAccount(id, (event) => {
+      await ipc.watchAccount("blotter", id, (event) => {
         if (mine === generation) setOrders((current) => applyAccountEvent(current, event));
       });
     } catch (err) {

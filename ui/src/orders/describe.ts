@@ -23,7 +23,10 @@ export function statusClass(status: string): string {
     case "PARTIALLY_FILLED":
       return "st-partial";
     case "REJECTED":
+    case "NOT_PLACED":
       return "st-rejected";
+    case "UNKNOWN":
+      return "st-unknown";
     case "CANCELED":
     case "EXPIRED":
     case "REPLACED":

@@ -22,11 +22,23 @@ const order = (over: Partial<OrderView> = {}): OrderView => ({
 });
 
 describe("applyAccountEvent", () => {
-  it("a snapshot replaces the whole list", () => {
+  it("a snapshot replaces the rows Aries reported", () => {
     const before = [order(), order({ clOrdId: "C2", clientId: "intent-2" })];
     const snapshot = [order({ clOrdId: "C9", clientId: "intent-9", symbol: "SPY" })];
     expect(applyAccountEvent(before, { kind: "snapshot", orders: snapshot })).toEqual(snapshot);
     expect(applyAccountEvent(before, { kind: "snapshot", orders: [] })).toEqual([]);
+  });
+
+  it("a snapshot never drops a row only the journal knows, until Aries lists that intent", () => {
+    const unknown = order({ clOrdId: "", clientId: "intent-7", status: "UNKNOWN", reason: "The answer was lost." });
+    const notPlaced = order({ clOrdId: "", clientId: "intent-8", status: "NOT_PLACED", working: false });
+    const snapshot = [order({ clOrdId: "C9", clientId: "intent-9", symbol: "SPY" })];
+    const after = applyAccountEvent([unknown, notPlaced, order()], { kind: "snapshot", orders: snapshot });
+    expect(after).toEqual([unknown, notPlaced, ...snapshot]);
+    // Aries's record of the unknown intent settles it: the row is Aries's now.
+    const found = order({ clOrdId: "C7", clientId: "intent-7", status: "NEW" });
+    const settled = applyAccountEvent(after, { kind: "snapshot", orders: [found] });
+    expect(settled).toEqual([notPlaced, found]);
   });
 
   it("an order event updates the row with the same clOrdId", () => {
@@ -98,8 +110,18 @@ describe("applyAccountEvent", () => {
       marketValue: null,
       unrealizedPl: null,
       dailyPl: null,
+      realizedPl: null,
     };
-    const balances = { totalEquity: "1000", buyingPower: "1000", settledFunds: null, unrealizedPl: null, realizedPl: null };
+    const balances = {
+      totalEquity: "1000",
+      buyingPower: "1000",
+      settledFunds: null,
+      unrealizedPl: null,
+      realizedPl: null,
+      startOfDayEquity: null,
+      unsettledFunds: null,
+      maintenanceRequirement: null,
+    };
     expect(applyAccountEvent(list, { kind: "position", position })).toBe(list);
     expect(applyAccountEvent(list, { kind: "balance", balances })).toBe(list);
   });

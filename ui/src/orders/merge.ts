@@ -25,11 +25,24 @@ export function mergeOrder(orders: readonly OrderView[], order: OrderView): read
   return next;
 }
 
+/** A row only the local journal knows: Aries has not (yet) shown it, so no snapshot lists it. */
+const localOnly = (o: OrderView) => o.clOrdId === "" || o.status === "UNKNOWN";
+
+/**
+ * A snapshot (after a reconnect) is what Aries has today: it replaces the rows
+ * Aries reported, but never drops one only the journal knows; an order whose
+ * outcome is unknown stays visible until Aries's own records settle it.
+ */
+export function mergeSnapshot(orders: readonly OrderView[], snapshot: readonly OrderView[]): readonly OrderView[] {
+  const kept = orders.filter((o) => localOnly(o) && !snapshot.some((s) => sameIntent(s, o)));
+  return kept.length ? [...kept, ...snapshot] : snapshot;
+}
+
 /** Applies one event from the account stream; position and balance events leave orders as they are. */
 export function applyAccountEvent(orders: readonly OrderView[], event: AccountEventView): readonly OrderView[] {
   switch (event.kind) {
     case "snapshot":
-      return event.orders;
+      return mergeSnapshot(orders, event.orders);
     case "order":
       return mergeOrder(orders, event.order);
     default:

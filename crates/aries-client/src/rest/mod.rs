@@ -36,7 +36,7 @@ use crate::error::{Error, Result, printable};
 use crate::ratelimit::{Category, RateLimiter};
 use crate::tokens::AccessTokens;
 
-pub use orders::{OrderOutcome, mint_client_id};
+pub use orders::{LOOKUP_MARGIN, Lookup, OrderOutcome, mint_client_id};
 pub use reads::HistoryQuery;
 pub use stats::RestStats;
 
@@ -204,6 +204,13 @@ impl<T: AccessTokens> AriesClient<T> {
                 StatusCode::UNAUTHORIZED => {
                     // Forget the token so the next call refreshes; this one is not repeated.
                     self.tokens.rejected(&token).await;
+                    if kind == Kind::Order {
+                        // Aries refused the credentials, so it did not act on the order. Renew
+                        // now: one stale token must not end the session (docs/reliability.md).
+                        // A refused refresh is `SessionExpired`, and only that signs out.
+                        self.tokens.access_token().await?;
+                        return Err(Error::OrderUnauthorized.into());
+                    }
                     return Err(Error::SessionExpired.into());
                 }
                 StatusCode::FORBIDDEN => return Err(Error::Denied { scope: missing_scope(&body) }.into()),
@@ -247,7 +254,7 @@ fn missing_scope(body: &[u8]) -> Option<String> {
     value.get("scope")?.as_str().map(|s| printable(s, 60))
 }
 
-/// The first human-readable field of an error body (aries-api.md §11), bounded.
+/// The first human-readable field of an error body (docs/aries-api.md §11), bounded.
 fn server_message(body: &[u8]) -> String {
     let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     ["message", "error_description", "error", "text", "errmsg"]

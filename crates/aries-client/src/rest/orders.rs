@@ -1,8 +1,8 @@
-//! Order calls (aries-api.md §8): place, preview, replace and cancel, none of
+//! Order calls (docs/aries-api.md §8): place, preview, replace and cancel, none of
 //! them ever sent twice (see the module comment of `rest`), and
 //! reconciliation by `clientId` when the answer to one was lost.
 
-use chrono::{NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
 
 use super::{AccessTokens, AriesClient, Failure, HistoryQuery, Kind};
@@ -74,7 +74,12 @@ impl<T: AccessTokens> AriesClient<T> {
     async fn submit(&self, path: &[&str], body: &impl serde::Serialize, target: &str) -> Result<OrderOutcome> {
         match self.post(path, body, Kind::Order).await {
             Ok(body) => {
-                let ack: OrderAck = models::decode(&body)?;
+                // A 2xx means the server handled the request; an answer we cannot
+                // read proves nothing about what it did (docs/reliability.md).
+                let Ok(ack) = models::decode::<OrderAck>(&body) else {
+                    tracing::warn!(target, "an order answer could not be read: its outcome is unknown");
+                    return Ok(OrderOutcome::Unknown { client_id: target.to_string() });
+                };
                 if ack.is_rejected() {
                     let (reason, text) = rejection(&ack);
                     return Ok(OrderOutcome::Rejected { reason, text });
@@ -89,22 +94,43 @@ impl<T: AccessTokens> AriesClient<T> {
         }
     }
 
-    /// The order placed with `client_id`, if Aries has it: searched in the
-    /// active list (working orders and today's finished ones), then in today's
-    /// history. `None` means it was not placed, and the intent may be sent again
-    /// with the same `clientId`.
-    pub async fn reconcile(&self, account: &str, client_id: &str) -> Result<Option<Order>> {
-        let mine = |o: &Order| o.client_id.as_deref() == Some(client_id);
-        if let Some(order) = self.active_orders(account).await?.into_iter().find(mine) {
-            return Ok(Some(order));
-        }
-        let now = Utc::now();
-        let today = now.date_naive().and_time(NaiveTime::MIN).and_utc();
+    /// Looks for the order placed with `client_id`, sent at or after `since`:
+    /// in the active list (working orders and today's finished ones), then in
+    /// the history from `since` less [`LOOKUP_MARGIN`]. A miss alone does not
+    /// prove the order was never placed (it may still be on its way, or the
+    /// server may not echo `clientId`): the caller judges the [`Lookup`]
+    /// (`aries_store::journal::verdict`, docs/reliability.md).
+    pub async fn reconcile(&self, account: &str, client_id: &str, since: DateTime<Utc>) -> Result<Lookup> {
+        let started_at = Utc::now();
+        let mut orders = self.active_orders(account).await?;
+        // The history span is capped at 90 days (docs/aries-api.md §8.6).
+        let from = (since - LOOKUP_MARGIN).max(started_at - TimeDelta::days(89));
         // The server's default `to` is now truncated to the minute, which would
         // miss an order sent seconds ago; a minute ahead also absorbs clock skew.
-        let query = HistoryQuery { to: Some(now + TimeDelta::minutes(1)), ..HistoryQuery::since(today) };
-        Ok(self.order_history(account, &query).await?.into_iter().find(mine))
+        let query = HistoryQuery { to: Some(started_at + TimeDelta::minutes(1)), ..HistoryQuery::since(from) };
+        for order in self.order_history(account, &query).await? {
+            if !orders.iter().any(|o| o.cl_ord_id == order.cl_ord_id) {
+                orders.push(order);
+            }
+        }
+        let found = orders.iter().find(|o| o.client_id.as_deref() == Some(client_id)).cloned();
+        Ok(Lookup { found, orders, started_at })
     }
+}
+
+/// How far before an intent's creation a lookup searches: the local clock may
+/// be behind the server's.
+pub const LOOKUP_MARGIN: TimeDelta = TimeDelta::minutes(15);
+
+/// What one reconciliation lookup saw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lookup {
+    /// The order carrying the `clientId` looked for.
+    pub found: Option<Order>,
+    /// Every order the lookup saw (active and history), each `clOrdId` once.
+    pub orders: Vec<Order>,
+    /// When the lookup began: an order that reached Aries before this is in `orders`.
+    pub started_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -21,13 +21,34 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
         builder.create(dir)?;
         let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            tracing::info!(dir = %dir.display(), mode = format_args!("{mode:o}"), "narrowing the vault folder to 0700");
+            tracing::info!(dir = %dir.display(), mode = format_args!("{mode:o}"), "narrowing a private folder to 0700");
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
         }
         Ok(())
     }
     #[cfg(not(unix))]
     builder.create(dir)
+}
+
+/// Makes `path` a 0600 file: created empty if missing, narrowed if others can
+/// read it. For files another library then opens (the journal's SQLite file;
+/// SQLite gives its -wal and -shm files the same mode).
+pub fn private_file(path: &Path) -> io::Result<()> {
+    match create_private(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old file or

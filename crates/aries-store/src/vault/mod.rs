@@ -11,7 +11,7 @@
 //! [`sealed_with`] tells which one an existing vault needs.
 
 mod error;
-mod files;
+pub(crate) mod files;
 mod key;
 mod keychain;
 mod memory;
