@@ -11,6 +11,7 @@ mod login;
 mod sandbox;
 mod session;
 mod stream;
+mod subscriptions;
 mod tray;
 mod vault;
 pub mod views;
@@ -55,6 +56,14 @@ pub fn run() {
             tray::install(app.handle(), desk.clone())?;
             tauri::async_runtime::spawn(async move { desk.restore().await });
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event
+                && let Some(desk) = window.try_state::<Arc<Desk>>()
+            {
+                // Its panels are gone: stop their pumps and drop what only they watched.
+                desk.subscriptions.close_window(desk.try_connected().as_deref(), window.label());
+            }
         })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())

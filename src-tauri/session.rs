@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::journal::OrderJournal;
 use crate::login::{CallbackSink, LoginFlow, Page};
 use crate::sandbox::Sandbox;
-use crate::stream::QuoteFeed;
+use crate::subscriptions::Subscriptions;
 use crate::vault::{SessionMeta, Vault, VaultSlot};
 use crate::views::session::{AccountView, Mode, Phase, RedirectChoice, SessionView, UserView};
 
@@ -59,7 +59,7 @@ pub struct Desk {
     pub vault: Vault,
     pub journal: OrderJournal,
     /// The window's watched symbols and their pump; the tray ticker reads them too.
-    pub quotes: QuoteFeed,
+    pub subscriptions: Subscriptions,
     redirect: Mutex<RedirectChoice>,
     state: RwLock<State>,
     /// The last sign-in failure while signed in (a failed re-sign-in keeps the session).
@@ -107,7 +107,7 @@ impl Desk {
             login: LoginFlow::default(),
             vault: parts.vault,
             journal: parts.journal,
-            quotes: QuoteFeed::default(),
+            subscriptions: Subscriptions::default(),
             redirect: Mutex::new(parts.redirect),
             last_error: Mutex::new(None),
             notify: parts.notify,
@@ -194,6 +194,11 @@ impl Desk {
         }
         tracing::info!(redirect = ?choice, "sign-in started in the system browser");
         Ok(self.changed().await)
+    }
+
+    /// Opens a fixed page of ours in the system browser (never a URL from the window).
+    pub fn open_page(&self, url: &Url) -> AppResult<()> {
+        (self.open_browser)(url).map_err(AppError::browser)
     }
 
     pub async fn cancel_login(&self) -> SessionView {
@@ -297,7 +302,7 @@ impl Desk {
     pub async fn logout(&self) -> SessionView {
         self.login.cancel();
         let previous = std::mem::replace(&mut *self.state.write().await, State::SignedOut { error: None });
-        self.quotes.stop();
+        self.subscriptions.clear();
         self.vault.forget();
         if let State::SignedIn(connected) = previous {
             // Streams stop when the last command holding the session finishes.
@@ -331,6 +336,7 @@ impl Desk {
         if matches!(&*state, State::SignedIn(_)) {
             *state = State::SignedOut { error: Some(error.clone()) };
             drop(state);
+            self.subscriptions.clear();
             self.vault.forget();
             self.changed().await;
         }

@@ -2,20 +2,17 @@
 //! pump reads what changed at most once per frame and sends one batch over a
 //! Channel, so a burst of ticks costs one IPC message. Freshness is re-checked
 //! every second so a symbol that goes quiet turns stale on screen even with
-//! no new message. Account events are forwarded as they come.
+//! no new message. Account events are forwarded as they come. Which pumps run
+//! is the subscription registry's business (`subscriptions`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook, QuoteFields};
-use tauri::ipc::Channel;
+use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook};
 use tokio::sync::{broadcast, watch};
-use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::error::AppResult;
-use crate::session::{Connected, Desk};
 use crate::views::market::{ConnectionView, QuoteBatch, QuoteView};
 use crate::views::orders::{AccountEventView, OrderView};
 
@@ -23,70 +20,6 @@ use crate::views::orders::{AccountEventView, OrderView};
 pub const FRAME: Duration = Duration::from_millis(16);
 /// How often freshness is re-checked when nothing arrives.
 const STALE_CHECK: Duration = Duration::from_secs(1);
-
-/// The window's watched symbols and the pump that feeds it; the tray ticker
-/// reads the same set and book.
-#[derive(Default)]
-pub struct QuoteFeed {
-    watched: std::sync::Mutex<BTreeSet<String>>,
-    pump: std::sync::Mutex<Option<JoinHandle<()>>>,
-}
-
-impl QuoteFeed {
-    /// Replaces the watched set and the channel it is sent to.
-    pub async fn watch(
-        &self,
-        desk: &Desk,
-        connected: Arc<Connected>,
-        symbols: BTreeSet<String>,
-        channel: Channel<QuoteBatch>,
-    ) -> AppResult<()> {
-        let previous = std::mem::replace(&mut *lock(&self.watched), symbols.clone());
-        let market = &connected.market;
-        market.unsubscribe(previous.difference(&symbols));
-        market.subscribe(&symbols);
-        // A first paint from REST for symbols the stream has not delivered yet.
-        let missing: Vec<&str> =
-            symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
-        if !missing.is_empty() {
-            let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
-            for item in &response.items {
-                if let Ok(v) = item.quote() {
-                    let fields = QuoteFields {
-                        last: v.lp,
-                        bid: v.bid,
-                        ask: v.ask,
-                        change: v.ch,
-                        volume: v.volume,
-                        ..QuoteFields::default()
-                    };
-                    market.book().apply_rest(&item.symbol, &fields);
-                }
-            }
-        }
-        let pump = pump_quotes(market.book().clone(), market.state(), symbols, move |b| channel.send(b).is_ok());
-        if let Some(old) = lock(&self.pump).replace(tokio::spawn(pump)) {
-            old.abort();
-        }
-        Ok(())
-    }
-
-    /// The watched symbols in order, for the tray ticker.
-    pub fn watched(&self) -> Vec<String> {
-        lock(&self.watched).iter().cloned().collect()
-    }
-
-    /// Stops the pump (sign-out).
-    pub fn stop(&self) {
-        if let Some(pump) = lock(&self.pump).take() {
-            pump.abort();
-        }
-    }
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Sends quote batches for `symbols` to `send` until it returns false (the window went away).
 pub async fn pump_quotes(
@@ -181,6 +114,7 @@ fn account_view(account_id: &str, event: &AccountEvent) -> Option<AccountEventVi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aries_client::stream::QuoteFields;
     use std::sync::Mutex;
 
     fn last(price: f64) -> QuoteFields {

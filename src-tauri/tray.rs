@@ -99,7 +99,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
 fn entries(desk: &Desk) -> Vec<String> {
     let Some(connected) = desk.try_connected() else { return Vec::new() };
     let book = connected.market.book();
-    desk.quotes.watched().iter().take(TICKER_SYMBOLS).map(|s| ticker_line(s, book.get(s).as_ref())).collect()
+    desk.subscriptions.symbols().iter().take(TICKER_SYMBOLS).map(|s| ticker_line(s, book.get(s).as_ref())).collect()
 }
 
 #[cfg(test)]

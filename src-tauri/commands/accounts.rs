@@ -1,10 +1,12 @@
 //! Accounts, balances, positions and the account event stream.
 
 use tauri::ipc::Channel;
+use tauri::{Runtime, Window};
 
 use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
 use crate::stream::pump_account;
+use crate::subscriptions::PanelKey;
 use crate::views::orders::{AccountEventView, BalancesView, PositionView};
 use crate::views::session::AccountView;
 
@@ -29,17 +31,20 @@ pub async fn positions(desk: DeskState<'_>, account_id: String) -> AppResult<Vec
 }
 
 /// Streams the account's order, position and balance events to `on_event`
-/// until the window drops the channel or the session ends.
+/// until the panel watches another account, its window closes or the session ends.
 #[tauri::command]
-pub async fn watch_account(
+pub async fn watch_account<R: Runtime>(
     desk: DeskState<'_>,
+    window: Window<R>,
+    panel: String,
     account_id: String,
     on_event: Channel<AccountEventView>,
 ) -> AppResult<()> {
     let c = desk.connected().await?;
     own(&c, &account_id)?;
     let events = c.account.events();
-    tauri::async_runtime::spawn(pump_account(account_id, events, move |e| on_event.send(e).is_ok()));
+    let pump = tokio::spawn(pump_account(account_id, events, move |e| on_event.send(e).is_ok()));
+    desk.subscriptions.watch_account(PanelKey::new(window.label(), &panel), pump);
     Ok(())
 }
 

@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 
 use tauri::ipc::Channel;
+use tauri::{Runtime, Window};
 
 use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
+use crate::subscriptions::PanelKey;
 use crate::views::market::{BarView, QuoteBatch, SymbolHit};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.
@@ -16,6 +18,15 @@ pub async fn search_symbols(desk: DeskState<'_>, query: String) -> AppResult<Vec
     let c = desk.connected().await?;
     let hits = checked(&desk, c.client.search(query.trim(), Some(20)).await).await?;
     Ok(hits.into_iter().map(SymbolHit::from).collect())
+}
+
+/// The charting library's home page: its licence asks for a link to it.
+const CHART_CREDITS: &str = "https://www.tradingview.com/";
+
+/// Opens TradingView's site in the system browser (the chart's credit link).
+#[tauri::command]
+pub fn open_chart_credits(desk: DeskState<'_>) -> AppResult<()> {
+    desk.open_page(&CHART_CREDITS.parse().expect("a valid URL"))
 }
 
 #[tauri::command]
@@ -31,14 +42,30 @@ pub async fn chart_history(
     Ok(history.bars.into_iter().map(BarView::from).collect())
 }
 
-/// Replaces the watched set: REST quotes paint at once, the stream keeps them
-/// current, and `on_batch` gets the changes at most once per frame.
+/// Sets what one panel of the calling window watches: REST quotes paint at
+/// once, the stream keeps them current, and `on_batch` gets the panel's
+/// changes at most once per frame. Other panels' subscriptions are untouched.
 #[tauri::command]
-pub async fn watch_quotes(desk: DeskState<'_>, symbols: Vec<String>, on_batch: Channel<QuoteBatch>) -> AppResult<()> {
+pub async fn watch_quotes<R: Runtime>(
+    desk: DeskState<'_>,
+    window: Window<R>,
+    panel: String,
+    symbols: Vec<String>,
+    on_batch: Channel<QuoteBatch>,
+) -> AppResult<()> {
     let symbols: BTreeSet<String> = symbols.iter().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty()).collect();
     if symbols.len() > MAX_WATCHED {
-        return Err(AppError::validation(format!("Watch at most {MAX_WATCHED} symbols at once.")));
+        return Err(AppError::validation(format!("Watch at most {MAX_WATCHED} symbols in one panel.")));
     }
     let c = desk.connected().await?;
-    desk.quotes.watch(&desk, c, symbols, on_batch).await
+    let key = PanelKey::new(window.label(), &panel);
+    desk.subscriptions.watch_quotes(&desk, c, key, symbols, on_batch).await
+}
+
+/// Ends one panel's quote subscription (the panel closed).
+#[tauri::command]
+pub async fn unwatch_quotes<R: Runtime>(desk: DeskState<'_>, window: Window<R>, panel: String) -> AppResult<()> {
+    let c = desk.try_connected();
+    desk.subscriptions.unwatch_quotes(c.as_deref(), &PanelKey::new(window.label(), &panel));
+    Ok(())
 }

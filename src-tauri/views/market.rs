@@ -94,11 +94,20 @@ pub struct QuoteBatch {
 pub struct SymbolHit {
     pub symbol: String,
     pub description: Option<String>,
+    /// The exchange or data-source code (a MIC such as `XNAS`).
+    pub exchange: Option<String>,
+    /// `stock`, `option`, `index`, `future`, or what Aries sent.
+    pub kind: Option<String>,
 }
 
 impl From<SearchHit> for SymbolHit {
     fn from(hit: SearchHit) -> Self {
-        SymbolHit { symbol: hit.symbol, description: hit.description }
+        SymbolHit {
+            symbol: hit.symbol,
+            description: hit.description,
+            exchange: hit.tag,
+            kind: hit.kind.map(|k| k.as_str().to_string()),
+        }
     }
 }
 

@@ -156,6 +156,116 @@ test("the sim account is picked and marked, and a live quote changes", async () 
   await shot("04-live-quote");
 });
 
+// NOT YET RUN: the chart tests below were written while the app could not be
+// built; run them once (bash scripts/test.sh) and delete this note.
+const chartAttr = async (name) => (await byTest("chart")).getAttribute(name);
+
+test("the chart shows AAPL candles from the history", async () => {
+  await (await byTest("chart")).waitForExist({ timeout: 15_000 });
+  await browser.waitUntil(async () => (await chartAttr("data-state")) === "ready", {
+    timeout: 30_000,
+    timeoutMsg: "the chart never became ready",
+  });
+  assert.equal(await (await byTest("chart-symbol")).getText(), "AAPL");
+  assert.ok(Number(await chartAttr("data-bars")) > 0, "bars are loaded");
+  assert.ok(Number(await chartAttr("data-last-close")) > 0, "the last bar has a close");
+  await shot("04b-chart");
+});
+
+test("switching the chart to 5m reloads its bars", async () => {
+  // Click and read in one go: the click clears the bars at once, before the reload answers.
+  const atClick = await browser.execute(() => {
+    document.querySelector('[data-testid="timeframe-5"]').click();
+    const chart = document.querySelector('[data-testid="chart"]');
+    return { resolution: chart.getAttribute("data-resolution"), bars: chart.getAttribute("data-bars") };
+  });
+  assert.deepEqual(atClick, { resolution: "5", bars: "0" });
+  await browser.waitUntil(
+    async () => (await chartAttr("data-state")) === "ready" && Number(await chartAttr("data-bars")) > 0,
+    { timeout: 30_000, timeoutMsg: "the 5m bars never loaded" },
+  );
+  assert.equal(await chartAttr("data-resolution"), "5");
+});
+
+test("a live tick moves the chart's last bar", async () => {
+  const first = await chartAttr("data-last-close");
+  await browser.waitUntil(async () => (await chartAttr("data-last-close")) !== first, {
+    timeout: 20_000,
+    timeoutMsg: "the last close never moved",
+  });
+});
+
+test("scrolling the chart back loads older bars", async () => {
+  const before = Number(await chartAttr("data-bars"));
+  await browser.execute(() => window.__ariesChart?.scrollBack());
+  await browser.waitUntil(async () => Number(await chartAttr("data-bars")) > before, {
+    timeout: 20_000,
+    timeoutMsg: "no older page was loaded",
+  });
+  assert.equal(await chartAttr("data-state"), "ready");
+  await shot("04c-chart-paged");
+});
+
+// NOT YET RUN: the symbol palette tests below were written while the app could
+// not be built; run them once (bash scripts/test.sh) and delete this note.
+/** Opens the palette with Ctrl+K, types `query` and waits for its answer to list `symbol`. */
+async function paletteSearch(query, symbol) {
+  await browser.keys(["Control", "k"]);
+  const input = await byTest("palette-input");
+  await input.waitForDisplayed({ timeout: 10_000, timeoutMsg: "Ctrl+K did not open the palette" });
+  assert.equal(await browser.execute(() => document.activeElement?.dataset.testid), "palette-input");
+  await browser.keys(query);
+  await browser.$(`[data-testid="palette-option"][data-symbol="${symbol}"]`).waitForExist({
+    timeout: 15_000,
+    timeoutMsg: `no ${symbol} among the matches for ${query}`,
+  });
+  // The answer to the whole query, not to its first letters.
+  await browser.waitUntil(async () => (await input.getAttribute("aria-busy")) === "false", { timeout: 15_000 });
+}
+
+/** Moves the palette's selection onto `symbol` with Down alone. */
+async function paletteSelect(symbol) {
+  const { symbols, at } = await browser.execute(() => {
+    const options = [...document.querySelectorAll('[data-testid="palette-option"]')];
+    return {
+      symbols: options.map((o) => o.dataset.symbol),
+      at: options.findIndex((o) => o.getAttribute("aria-selected") === "true"),
+    };
+  });
+  const target = symbols.indexOf(symbol);
+  assert.ok(target >= 0, `${symbol} is listed: ${symbols.join(",")}`);
+  for (let i = (target - at + symbols.length) % symbols.length; i > 0; i--) await browser.keys("ArrowDown");
+  const selected = await browser.$('[data-testid="palette-option"][aria-selected="true"]');
+  assert.equal(await selected.getAttribute("data-symbol"), symbol);
+  const input = await byTest("palette-input");
+  assert.equal(await input.getAttribute("aria-activedescendant"), await selected.getAttribute("id"));
+}
+
+test("the symbol palette shows a symbol in the chart, by keyboard alone", async () => {
+  await paletteSearch("MSF", "MSFT");
+  await paletteSelect("MSFT");
+  await shot("04d-palette");
+  await browser.keys("Enter");
+  await (await byTest("palette")).waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: "Enter left the palette open" });
+  await browser.waitUntil(async () => (await (await byTest("chart-symbol")).getText()) === "MSFT", {
+    timeout: 15_000,
+    timeoutMsg: "the chart did not switch to MSFT",
+  });
+  assert.equal(await (await byTest("symbol")).getValue(), "MSFT", "the pick fills the ticket too");
+});
+
+test("Alt+Enter in the symbol palette adds the symbol to the watchlist", async () => {
+  assert.equal(await (await byTest("quote-NVDA")).isExisting(), false, "NVDA is not watched yet");
+  await paletteSearch("NVDA", "NVDA");
+  await paletteSelect("NVDA");
+  await browser.keys(["Alt", "Enter"]);
+  await (await byTest("quote-NVDA")).waitForExist({ timeout: 10_000, timeoutMsg: "the watchlist gained no NVDA row" });
+  assert.ok(await (await byTest("palette")).isExisting(), "the palette stays open for more");
+  await shot("04e-palette-watch");
+  await browser.keys("Escape");
+  await (await byTest("palette")).waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: "Escape did not close it" });
+});
+
 let clientId;
 test("a limit order goes through preview and confirm, and works", async () => {
   const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
@@ -187,6 +297,120 @@ test("the working order is canceled from the blotter", async () => {
     timeoutMsg: "the order was not canceled",
   });
   await shot("07-canceled");
+});
+
+/** Switches the sandbox simulator's faults through its loopback admin API. */
+async function faults(config) {
+  const res = await fetch(`${simulator}/__sim/faults`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  assert.equal(res.status, 200);
+}
+
+/** Fills the ticket with a resting AAPL limit buy and previews it. */
+async function previewRestingBuy() {
+  const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
+  const price = (Number(lastText.replace(/[^0-9.]/g, "")) * 0.8).toFixed(2);
+  await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("kind")).selectByAttribute("value", "LIMIT");
+  await (await byTest("quantity")).setValue("2");
+  await (await byTest("limit-price")).setValue(price);
+  await (await byTest("preview")).click();
+  await (await byTest("confirm")).waitForDisplayed({ timeout: 15_000 });
+}
+
+/** Rows of Aries's own records for an intent (the journal-only row of an unknown intent has no clOrdId). */
+async function heldAtAries(clientId) {
+  const active = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  return active.filter((o) => o.clientId === clientId && o.clOrdId !== "").length;
+}
+
+test("an order whose answer never came is UNKNOWN, explains itself and is not sent again", async () => {
+  await previewRestingBuy();
+  // Aries answers 503 before handling: the order cannot be there, but nothing proves it yet.
+  await faults({ error_rate: 1.0 });
+  await (await byTest("confirm")).click();
+  const row = await browser.$('[data-testid="order-row"][data-status="UNKNOWN"]');
+  await row.waitForDisplayed({ timeout: 30_000, timeoutMsg: "no UNKNOWN row" });
+  const unknownId = await row.getAttribute("data-client-id");
+  await faults({});
+  await (await row.$('[data-testid="check-order"]')).click();
+  const reason = await byTest("order-reason");
+  await browser.waitUntil(async () => /could still arrive/.test(await reason.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the UNKNOWN row does not say why",
+  });
+  assert.match(await (await browser.$(".outcome")).getText(), /UNKNOWN/);
+  const again = await invokeInPage("place_order", {
+    ticket: { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "LIMIT", quantity: "2",
+      limitPrice: "1.00", stopPrice: null, tif: "DAY" },
+    clientId: unknownId,
+  });
+  assert.equal(again.value.outcome, "unknown", "a second Confirm of the intent sends nothing");
+  assert.equal(await heldAtAries(unknownId), 0, "Aries holds no order for it");
+  await shot("07b-unknown");
+});
+
+test("an order whose answer was lost after Aries booked it is found, once", async () => {
+  await previewRestingBuy();
+  await faults({ drop_response_to: "/v1/orders" });
+  await (await byTest("confirm")).click();
+  await browser.waitUntil(async () => /UNKNOWN|Aries has the order/.test(await (await browser.$(".outcome")).getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the ticket did not report the lost answer",
+  });
+  await faults({});
+  const found = await browser.$('[data-testid="order-row"][data-status="NEW"]');
+  await found.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the lost order was never found" });
+  assert.equal(await heldAtAries(await found.getAttribute("data-client-id")), 1, "placed exactly once");
+  await shot("07c-found");
+});
+
+// NOT YET RUN: written while the app could not be built; run it once (bash scripts/test.sh) and delete this note.
+test("a market buy fills, and the positions and balances panels follow", async () => {
+  await (await byTest("tab-positions")).click();
+  const positions = await byTest("positions");
+  await browser.waitUntil(async () => (await positions.getAttribute("data-state")) === "ready", {
+    timeout: 20_000,
+    timeoutMsg: "the positions never loaded",
+  });
+  assert.match(await positions.getText(), /SIM/);
+  const cash = await byTest("balance-settledFunds");
+  await cash.waitForExist({ timeout: 20_000, timeoutMsg: "the balances never loaded" });
+  const aaplQty = async () =>
+    Number(
+      await browser.execute(
+        () => document.querySelector('[data-testid="position-row"][data-symbol="AAPL"]')?.dataset.qty ?? "0",
+      ),
+    );
+  const qtyBefore = await aaplQty();
+  const cashBefore = await cash.getAttribute("data-value");
+  await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("side")).selectByAttribute("value", "BUY");
+  await (await byTest("kind")).selectByAttribute("value", "MARKET");
+  await (await byTest("quantity")).setValue("5");
+  await (await byTest("preview")).click();
+  const confirm = await byTest("confirm");
+  await confirm.waitForDisplayed({ timeout: 15_000 });
+  await confirm.click();
+  await browser.waitUntil(async () => /Order accepted/.test(await (await byTest("order-result")).getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the market order was not accepted",
+  });
+  await browser.waitUntil(async () => (await aaplQty()) === qtyBefore + 5, {
+    timeout: 30_000,
+    timeoutMsg: "the AAPL position did not grow by 5",
+  });
+  await browser.waitUntil(async () => (await cash.getAttribute("data-value")) !== cashBefore, {
+    timeout: 30_000,
+    timeoutMsg: "the cash did not change",
+  });
+  const listed = (await invokeInPage("positions", { accountId: simAccount })).value;
+  assert.equal(Number(listed.find((p) => p.symbol === "AAPL")?.quantity), qtyBefore + 5, "Aries agrees");
+  await shot("07d-position");
+  await (await byTest("tab-orders")).click();
 });
 
 test("a forged callback with a wrong state is refused and changes nothing", async () => {
@@ -240,8 +464,12 @@ test("no token, code or verifier appears in the page, IPC, logs or unencrypted f
   assert.ok(page.ipc.includes("demo@ariesdesk.dev"), "the IPC capture saw the session");
   const places = { ...page, log: readFileSync(appLog, "utf8") };
   const dataFiles = files(dataDir);
-  assert.ok(dataFiles.some((f) => f.includes("journal")), `the journal is in ${dataDir}`);
-  for (const file of dataFiles.filter((f) => !/vault[/\\]/.test(f) || !/snapshot/.test(f))) {
+  const journal = dataFiles.find((f) => f.endsWith("journal.sqlite"));
+  assert.ok(journal, `the journal is in ${dataDir}`);
+  // The passphrase vault's encrypted snapshot: the one file not scanned, and private.
+  const snapshot = dataFiles.find((f) => f.endsWith("vault.stronghold"));
+  assert.ok(snapshot, "the sign-in was saved under the passphrase");
+  for (const file of dataFiles.filter((f) => f !== snapshot)) {
     places[file] = readFileSync(file).toString("latin1");
   }
   for (const [where, text] of Object.entries(places)) {
@@ -249,8 +477,8 @@ test("no token, code or verifier appears in the page, IPC, logs or unencrypted f
       assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 6)}…) leaked into ${where}`);
     }
   }
-  const snapshot = dataFiles.find((f) => /snapshot/.test(f));
-  if (snapshot) {
-    assert.equal(statSync(snapshot).mode & 0o077, 0, "the snapshot is private to its owner");
+  for (const file of [snapshot, journal]) {
+    assert.equal(statSync(file).mode & 0o077, 0, `${file} is private to its owner`);
   }
+  assert.equal(statSync(dataDir).mode & 0o077, 0, "the data folder is private to its owner");
 });

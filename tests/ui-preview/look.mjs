@@ -123,7 +123,30 @@ const enter = async () => {
     });
   }
 };
+/** One key, with modifiers (CDP bits: 1 Alt, 2 Ctrl, 4 Meta, 8 Shift). */
+const press = async (key, { code = key, vk, modifiers = 0, text } = {}) => {
+  for (const type of ["keyDown", "keyUp"]) {
+    await cdp("Input.dispatchKeyEvent", {
+      type,
+      key,
+      code,
+      windowsVirtualKeyCode: vk,
+      modifiers,
+      text: type === "keyDown" ? text : undefined,
+    });
+  }
+};
+const ALT = 1;
+const CTRL = 2;
 const calls = () => evaluate("window.__preview.calls");
+const chart = (attribute) => evaluate(`${q('[data-testid="chart"]')}?.getAttribute(${JSON.stringify(attribute)})`);
+/** Polls `read` until it returns something truthy, for up to `ms`. */
+async function until(read, ms = 3000) {
+  for (const end = Date.now() + ms; ; await sleep(100)) {
+    const value = await read();
+    if (value || Date.now() > end) return value;
+  }
+}
 
 let passed = 0;
 let failed = 0;
@@ -188,7 +211,149 @@ try {
     ),
   );
   check("connection shows Live", (await text('[data-testid="connection"]')) === "Live");
+  check(
+    "the chart shows AAPL candles at 1m",
+    (await chart("data-state")) === "ready" &&
+      Number(await chart("data-bars")) > 0 &&
+      (await chart("data-resolution")) === "1" &&
+      (await text('[data-testid="chart-symbol"]')) === "AAPL",
+  );
+  check(
+    "the legend shows O H L C",
+    /O [\d.,]+ H [\d.,]+ L [\d.,]+ C [\d.,]+/.test(await text('[data-testid="chart-legend"]')),
+  );
+  const firstClose = await chart("data-last-close");
+  check("a live quote moves the last candle", await until(async () => (await chart("data-last-close")) !== firstClose));
   await shot("5-desk");
+
+  // Click and read in one evaluation: the reload's answer must not beat the read.
+  const atClick = await evaluate(`(${q('[data-testid="timeframe-5"]')}.click(), ${q('[data-testid="chart"]')}.dataset.state)`);
+  check("5m reloads the bars", atClick === "loading" && (await chart("data-resolution")) === "5");
+  check("5m bars are shown", await until(async () => (await chart("data-state")) === "ready"));
+  const before5m = Number(await chart("data-bars"));
+  await evaluate("(window.__ariesChart.scrollBack(), true)");
+  check(
+    "scrolling back to the oldest bar loads the page before it",
+    await until(async () => Number(await chart("data-bars")) > before5m),
+  );
+  await sleep(300);
+  await shot("5b-chart-5m-scrolled-back");
+  const legendTime = () => evaluate(`${q('[data-testid="chart-legend"] span')}.innerText`);
+  const nyTime = await legendTime();
+  await click('[data-testid="zone-local"]');
+  check(
+    "Local relabels times in this machine's zone",
+    Intl.DateTimeFormat().resolvedOptions().timeZone === "America/New_York" || (await legendTime()) !== nyTime,
+  );
+  await click('[data-testid="zone-ny"]');
+  await click('[data-testid="timeframe-1D"]');
+  await until(async () => (await chart("data-state")) === "ready");
+  check("daily bars, dated by the exchange calendar", /^\w{3}, \d+ \w{3} \d{4}$/.test(await legendTime()));
+  await shot("5c-chart-1D");
+
+  // The symbol palette, by keyboard: Ctrl+K, type, move, Enter; Alt+Enter adds to the watchlist.
+  const openPalette = () => press("k", { code: "KeyK", vk: 75, modifiers: CTRL });
+  const focused = () => evaluate("document.activeElement?.dataset.testid ?? document.activeElement?.tagName");
+  const options = () =>
+    evaluate(`[...document.querySelectorAll('[data-testid="palette-option"]')].map((o) => o.dataset.symbol).join(",")`);
+  const selected = () =>
+    evaluate(`document.querySelector('[data-testid="palette-option"][aria-selected="true"]')?.dataset.symbol ?? null`);
+  await evaluate(`(${q('[data-testid="timeframe-1D"]')}.focus(), true)`);
+  await openPalette();
+  check("Ctrl+K opens the palette with its search box focused", await until(async () => (await focused()) === "palette-input"));
+  check(
+    "the palette is a modal dialog with a combobox over a listbox",
+    await evaluate(
+      `${q('[data-testid="palette"]')}.matches('[role="dialog"][aria-modal="true"]') && ${q('[data-testid="palette-input"]')}.matches('[role="combobox"][aria-controls="palette-list"]') && ${q("#palette-list")}.getAttribute("role") === "listbox"`,
+    ),
+  );
+  await type('[data-testid="palette-input"]', "m");
+  await sleep(200); // the one-letter query is sent; the mock answers it late
+  // "ms": MS, then MSCI and MSFT (symbol prefixes), then META (Meta PlatforMS: the name contains it).
+  await type('[data-testid="palette-input"]', "ms");
+  check("typing shows the matches", await until(async () => (await options()) === "MS,MSCI,MSFT,META"), await options());
+  await sleep(500);
+  check("the older query's late answer is dropped", (await options()) === "MS,MSCI,MSFT,META", await options());
+  check("the first match is selected", (await selected()) === "MS");
+  check(
+    "the box is not busy once answered",
+    (await evaluate(`${q('[data-testid="palette-input"]')}.getAttribute("aria-busy")`)) === "false",
+  );
+  await press("ArrowDown", { vk: 40 });
+  check(
+    "Down moves the selection, and the box points at it",
+    (await selected()) === "MSCI" &&
+      (await evaluate(
+        `document.getElementById(${q('[data-testid="palette-input"]')}.getAttribute("aria-activedescendant"))?.dataset.symbol`,
+      )) === "MSCI",
+  );
+  await shot("5d-palette");
+  await press("ArrowUp", { vk: 38 });
+  await press("ArrowUp", { vk: 38 });
+  check("Up wraps to the last match", (await selected()) === "META");
+  await press("ArrowUp", { vk: 38 });
+  await press("Enter", { vk: 13, text: "\r" });
+  check(
+    "Enter shows the symbol in the chart and closes the palette",
+    await until(async () => (await text('[data-testid="chart-symbol"]')) === "MSFT"),
+  );
+  check(
+    "…fills the ticket, and gives focus back",
+    (await count('[data-testid="palette"]')) === 0 &&
+      (await evaluate(`${q('[data-testid="symbol"]')}.value`)) === "MSFT" &&
+      (await focused()) === "timeframe-1D",
+  );
+
+  await openPalette();
+  await until(async () => (await focused()) === "palette-input");
+  await type('[data-testid="palette-input"]', "amaz");
+  check("a company name finds its symbol", await until(async () => (await options()) === "AMZN"), await options());
+  await press("Enter", { vk: 13, modifiers: ALT, text: "\r" });
+  check(
+    "Alt+Enter adds it to the watchlist and keeps the palette open",
+    (await until(async () => (await count('[data-testid="quote-AMZN"]')) === 1)) &&
+      (await count('[data-testid="palette"]')) === 1 &&
+      /Added AMZN/.test(await text('[data-testid="palette-note"]')),
+  );
+  await press("Enter", { vk: 13, modifiers: ALT, text: "\r" });
+  check(
+    "Alt+Enter again says it is already there, and adds no second row",
+    /already in the watchlist/.test(await text('[data-testid="palette-note"]')) &&
+      (await count('[data-testid="quote-AMZN"]')) === 1 &&
+      /In watchlist/.test(await text('[data-testid="palette-option"]')),
+  );
+  await shot("5e-palette-added");
+  await type('[data-testid="palette-input"]', "zzz");
+  check(
+    "no matches is said plainly",
+    await until(async () => /No symbols match “zzz”/.test((await text('[data-testid="palette-empty"]')) ?? "")),
+  );
+  await shot("5f-palette-empty");
+  await evaluate("(window.__preview.searchFailures = 1, true)");
+  await type('[data-testid="palette-input"]', "msf");
+  check("a failed search shows the error with Retry", await until(() => count('[data-testid="palette-error"] button')));
+  await shot("5g-palette-error");
+  await click('[data-testid="palette-error"] button');
+  check("Retry searches again", await until(async () => (await options()) === "MSFT"));
+  for (let i = 0; i < 4; i++) await press("Tab", { vk: 9 });
+  check(
+    "Tab stays inside the palette",
+    await evaluate(`${q('[data-testid="palette"]')}.contains(document.activeElement)`),
+  );
+  await press("Escape", { vk: 27 });
+  check(
+    "Escape closes the palette and gives focus back",
+    (await count('[data-testid="palette"]')) === 0 && (await focused()) === "timeframe-1D",
+  );
+  await click('[data-testid="palette-open"]');
+  await until(() => count('[data-testid="palette-input"]'));
+  await type('[data-testid="palette-input"]', "nv");
+  await until(async () => (await options()) === "NVDA");
+  await click('[data-testid="palette-option"][data-symbol="NVDA"]');
+  check(
+    "the mouse works too: the button opens it, a click picks",
+    await until(async () => (await text('[data-testid="chart-symbol"]')) === "NVDA"),
+  );
   await type('[data-testid="watch-input"]', "nvda");
   await enter();
   await sleep(500);
@@ -233,6 +398,83 @@ try {
   check("Cancel updates the row", (await evaluate(`${q('[data-testid="order-row"]')}.dataset.status`)) === "CANCELED");
   await shot("7-placed");
 
+  // Positions and balances: a long and a short, valued at live prices, with the account's mark.
+  const positionQty = (symbol) =>
+    evaluate(`${q(`[data-testid="position-row"][data-symbol="${symbol}"]`)}?.dataset.qty ?? null`);
+  const cash = () => evaluate(`${q('[data-testid="balance-settledFunds"]')}?.dataset.value ?? null`);
+  await click('[data-testid="tab-positions"]');
+  await sleep(300);
+  check(
+    "the Positions tab shows a long and a short, and hides the orders",
+    (await positionQty("AAPL")) === "120" &&
+      (await positionQty("TSLA")) === "-40" &&
+      (await evaluate(`${q('[data-testid="positions"]')}.checkVisibility()`)) &&
+      !(await evaluate(`${q(".blotter")}.checkVisibility()`)),
+  );
+  check(
+    "a position's symbol streams even when not in the watchlist",
+    (await evaluate("window.__preview.watched")).includes("TSLA") &&
+      (await until(async () => /\d/.test(await text('[data-testid="position-row"][data-symbol="TSLA"] td:nth-child(4)')))),
+  );
+  check(
+    "positions and balances say SIM",
+    (await text('[data-testid="positions"] .acct-tag')) === "SIM" &&
+      (await text('[data-testid="balances"] .acct-tag')) === "SIM",
+  );
+  check("a totals row", /^Total/.test(await text('[data-testid="positions-total"]')));
+  check("balances show equity and cash", /\d/.test(await text('[data-testid="balance-totalEquity"]')) && (await cash()) === "48210.55");
+  await shot("7d-positions");
+  const callsBeforeClose = (await calls()).length;
+  await click('[data-testid="position-row"][data-symbol="TSLA"] [data-testid="position-close"]');
+  await sleep(200);
+  check(
+    "Close on a short fills the ticket with BUY 40 TSLA and sends nothing",
+    (await evaluate(`${q('[data-testid="symbol"]')}.value`)) === "TSLA" &&
+      (await evaluate(`${q('[data-testid="side"]')}.value`)) === "BUY" &&
+      (await evaluate(`${q('[data-testid="quantity"]')}.value`)) === "40" &&
+      !(await calls()).slice(callsBeforeClose).some((c) => c === "preview_order" || c === "place_order"),
+  );
+  await shot("7e-close-prefilled");
+  const cashBefore = await cash();
+  await type('[data-testid="symbol"]', "AAPL");
+  await choose('[data-testid="kind"]', "MARKET");
+  await type('[data-testid="quantity"]', "5");
+  await click('[data-testid="preview"]');
+  await until(() => count('[data-testid="confirm-panel"]'));
+  await click('[data-testid="confirm"]');
+  check("a market buy of 5 AAPL adds 5 to the position", await until(async () => (await positionQty("AAPL")) === "125"));
+  check("the fill moves the cash", await until(async () => (await cash()) !== cashBefore));
+  await shot("7f-position-filled");
+  await click('[data-testid="tab-orders"]');
+
+  // A symbol without history: the chart says so, and stays watched when it leaves the watchlist.
+  await type('[data-testid="watch-input"]', "xyz");
+  await enter();
+  await sleep(300);
+  await click('[data-testid="quote-XYZ"]');
+  check(
+    "a watchlist pick shows that symbol in the chart",
+    await until(async () => (await chart("data-state")) === "empty"),
+  );
+  check("an empty chart says why", /No bars for XYZ at this timeframe/.test(await text('[data-testid="chart"]')));
+  await shot("7b-chart-empty");
+  await click('[aria-label="Remove XYZ"]');
+  await sleep(300);
+  check(
+    "the chart's symbol stays watched without its watchlist row",
+    (await count('[data-testid="quote-XYZ"]')) === 0 && (await evaluate("window.__preview.watched")).includes("XYZ"),
+  );
+
+  await open("chartDown");
+  check("the chart remembers its timeframe", (await chart("data-resolution")) === "1D");
+  check(
+    "a failed history load shows the error with Retry",
+    await until(async () => (await chart("data-state")) === "error"),
+  );
+  await shot("7c-chart-error");
+  await click('[data-testid="chart-error"] button');
+  check("Retry loads the bars", await until(async () => (await chart("data-state")) === "ready"));
+
   await open("live");
   await sleep(600);
   check(
@@ -241,6 +483,26 @@ try {
   );
   check("a live account is not selected by itself", (await count(".account.selected")) === 0);
   await shot("8-live");
+  await click('[data-testid="account-LIVE-2231"]');
+  await click('[data-testid="tab-positions"]');
+  check(
+    "a live account's positions and balances say LIVE",
+    await until(
+      async () =>
+        (await text('[data-testid="positions"] .acct-tag')) === "LIVE" &&
+        (await text('[data-testid="balances"] .acct-tag')) === "LIVE" &&
+        (await positionQty("MSFT")) === "10",
+    ),
+  );
+  await shot("8b-live-positions");
+
+  await open("positionsDown");
+  await click('[data-testid="tab-positions"]');
+  check(
+    "a failed positions load shows the error with Retry",
+    await until(async () => /did not answer/.test((await text('[data-testid="positions-error"]')) ?? "")),
+  );
+  await shot("8c-positions-error");
 
   check(
     "no CSP violations",

@@ -1,17 +1,25 @@
-import { createEffect, createSignal, on, onCleanup } from "solid-js";
+import { Show, createEffect, createSignal, on, onCleanup } from "solid-js";
+import { Balances } from "./account/Balances";
+import { createBalances } from "./account/balances";
+import type { TicketPrefill } from "./account/pnl";
+import { Positions } from "./account/Positions";
+import { createPositions } from "./account/positions";
+import { WorkTabs } from "./account/WorkTabs";
 import { AccountPicker } from "./accounts/AccountPicker";
 import { pickAccount } from "./accounts/pick";
 import type { SessionView } from "./bindings";
+import { Chart } from "./chart/Chart";
 import { Blotter } from "./orders/Blotter";
 import { createBlotter } from "./orders/blotter";
 import { OrderTicket } from "./orders/OrderTicket";
+import { PALETTE_SHORTCUT, Palette, onPaletteShortcut } from "./palette/Palette";
 import type { QuoteBook } from "./quotes/book";
 import { Watchlist } from "./quotes/Watchlist";
 import { watchSymbols } from "./quotes/watch";
 
 const DEFAULT_WATCHLIST = ["AAPL", "MSFT", "SPY"];
 
-/** The signed-in workspace: accounts, watchlist, order ticket and blotter. */
+/** The signed-in workspace: accounts, watchlist, order ticket, balances, chart, blotter and positions. */
 export function Desk(props: { view: SessionView; book: QuoteBook }) {
   const [accountId, setAccountId] = createSignal<string | null>(pickAccount(props.view.accounts, null));
   createEffect(
@@ -22,27 +30,59 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   );
 
   const [symbols, setSymbols] = createSignal<readonly string[]>(DEFAULT_WATCHLIST);
-  const watch = watchSymbols(props.book, symbols);
+  const [chartSymbol, setChartSymbol] = createSignal(DEFAULT_WATCHLIST[0]);
+  // Each panel subscribes under its own id; Rust streams the union.
+  const watch = watchSymbols(props.book, symbols, "watchlist");
+  watchSymbols(props.book, () => [chartSymbol()], "chart");
   // Leaving the desk (sign-out) must not leave old quotes behind for the next sign-in.
-  onCleanup(() => {
-    props.book.retain([]);
-    props.book.setConnection("connecting");
-  });
+  onCleanup(() => props.book.clear());
 
   const blotter = createBlotter(accountId);
+  const positions = createPositions(accountId, props.book);
+  const balances = createBalances(accountId);
+  const account = () => props.view.accounts.find((a) => a.id === accountId());
+  // A position's Close puts the closing order on the ticket (never sends it); not deduplicated either.
+  const [prefill, setPrefill] = createSignal<TicketPrefill | null>(null, { equals: false });
+  const closePosition = (order: TicketPrefill) => {
+    setPrefill(order);
+    setChartSymbol(order.symbol);
+  };
   // Not deduplicated, so picking the same row again still fills the ticket.
   const [picked, setPicked] = createSignal<string | null>(null, { equals: false });
+  const pick = (symbol: string) => {
+    setPicked(symbol);
+    setChartSymbol(symbol);
+  };
+  // The symbol palette (Ctrl+K): Enter picks like the watchlist, Alt+Enter adds to it.
+  const [paletteOpen, setPaletteOpen] = createSignal(false);
+  onPaletteShortcut(() => setPaletteOpen(true));
+  const watchSymbol = (symbol: string) => {
+    if (!symbols().includes(symbol)) setSymbols([...symbols(), symbol]);
+  };
 
   return (
     <div class="desk">
-      <AccountPicker accounts={props.view.accounts} selected={accountId()} onSelect={setAccountId} />
+      <div class="desk-top">
+        <AccountPicker accounts={props.view.accounts} selected={accountId()} onSelect={setAccountId} />
+        <button type="button" class="palette-open" data-testid="palette-open" onClick={() => setPaletteOpen(true)}>
+          Search symbols <kbd>{PALETTE_SHORTCUT}</kbd>
+        </button>
+      </div>
+      <Show when={paletteOpen()}>
+        <Palette
+          watched={symbols()}
+          onShow={pick}
+          onWatch={watchSymbol}
+          onClose={() => setPaletteOpen(false)}
+        />
+      </Show>
       <div class="columns">
         <div class="side-column">
           <Watchlist
             book={props.book}
             symbols={symbols()}
             onSymbols={setSymbols}
-            onPick={setPicked}
+            onPick={pick}
             watchError={watch.error()}
             onRetryWatch={watch.retry}
           />
@@ -51,10 +91,25 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
             accountId={accountId()}
             onAccount={setAccountId}
             picked={picked()}
+            prefill={prefill()}
             blotter={blotter}
           />
+          <Balances
+            store={balances}
+            account={account()}
+            dayPl={positions.loaded() ? positions.totals().dayPl : null}
+            dayEstimated={positions.totals().dayEstimated}
+          />
         </div>
-        <Blotter blotter={blotter} accountId={accountId()} />
+        <div class="main-column">
+          <Chart book={props.book} symbol={chartSymbol()} id="main" />
+          <WorkTabs
+            orders={<Blotter blotter={blotter} accountId={accountId()} />}
+            positions={<Positions store={positions} book={props.book} account={account()} onClose={closePosition} />}
+            orderCount={blotter.orders().length}
+            positionCount={positions.loaded() ? positions.positions().length : null}
+          />
+        </div>
       </div>
     </div>
   );

@@ -33,10 +33,12 @@ describe("ipc", () => {
     await ipc.placeOrder(ticket, "cid-1");
     await ipc.cancelOrder("SIM-1", "C1");
     await ipc.setRedirect("loopback");
+    await ipc.chartHistory("AAPL", "5", 1_700_000_000, 1_700_090_000);
     expect(invoke.mock.calls).toEqual([
       ["place_order", { ticket, clientId: "cid-1" }],
       ["cancel_order", { accountId: "SIM-1", clOrdId: "C1" }],
       ["set_redirect", { redirect: "loopback" }],
+      ["chart_history", { symbol: "AAPL", resolution: "5", from: 1_700_000_000, to: 1_700_090_000 }],
     ]);
   });
 
@@ -58,9 +60,10 @@ describe("ipc", () => {
   it("hands quote batches from the Channel to the callback", async () => {
     invoke.mockResolvedValue(null);
     const seen: QuoteBatch[] = [];
-    await ipc.watchQuotes(["AAPL"], (b) => seen.push(b));
+    await ipc.watchQuotes("chart", ["AAPL"], (b) => seen.push(b));
     const [command, args] = invoke.mock.calls[0];
     expect(command).toBe("watch_quotes");
+    expect(args.panel).toBe("chart");
     expect(args.symbols).toEqual(["AAPL"]);
     const batch: QuoteBatch = { quotes: [], connection: "live" };
     (args.onBatch as FakeChannel<QuoteBatch>).onmessage(batch);

@@ -5,9 +5,12 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AccountEventView,
   AccountView,
+  BalancesView,
+  BarView,
   OrderTicket,
   OrderView,
   PlaceResult,
+  PositionView,
   PreviewView,
   QuoteBatch,
   RedirectChoice,
@@ -31,27 +34,48 @@ export const logout = () => call<SessionView>("logout");
 export const unlock = (passphrase: string) => call<SessionView>("unlock", { passphrase });
 export const keepInMemory = () => call<SessionView>("keep_in_memory");
 export const setRedirect = (redirect: RedirectChoice) => call<SessionView>("set_redirect", { redirect });
+/** Opens TradingView's site in the system browser (lightweight-charts' licence asks for the link). */
+export const openChartCredits = () => call<void>("open_chart_credits");
 export const accounts = () => call<AccountView[]>("accounts");
 export const searchSymbols = (query: string) => call<SymbolHit[]>("search_symbols", { query });
+/** Bars starting in [from, to) (Unix seconds), oldest first; empty when there are none (UDF no_data). */
+export const chartHistory = (symbol: string, resolution: string, from: number, to: number) =>
+  call<BarView[]>("chart_history", { symbol, resolution, from, to });
 export const previewOrder = (ticket: OrderTicket) => call<PreviewView>("preview_order", { ticket });
 export const placeOrder = (ticket: OrderTicket, clientId: string) =>
   call<PlaceResult>("place_order", { ticket, clientId });
+/** Looks an order whose answer was lost up at once; the row as the blotter shows it. */
+export const checkOrder = (clientId: string) => call<OrderView>("check_order", { clientId });
 export const cancelOrder = (accountId: string, clOrdId: string) =>
   call<PlaceResult>("cancel_order", { accountId, clOrdId });
 export const listOrders = (accountId: string) => call<OrderView[]>("list_orders", { accountId });
+/** The account's open positions; quantities and money are decimal strings, a short has a negative quantity. */
+export const positions = (accountId: string) => call<PositionView[]>("positions", { accountId });
+/** The account's balances; every field may be absent (null). */
+export const balances = (accountId: string) => call<BalancesView>("balances", { accountId });
 
-/** Replaces the watched set; batches for it arrive on `onBatch` until the next call. */
-export function watchQuotes(symbols: string[], onBatch: (batch: QuoteBatch) => void): Promise<void> {
+/**
+ * Sets what one panel of this window watches; batches for it arrive on
+ * `onBatch` until the panel's next call. Other panels' subscriptions stay.
+ */
+export function watchQuotes(panel: string, symbols: string[], onBatch: (batch: QuoteBatch) => void): Promise<void> {
   const channel = new Channel<QuoteBatch>();
   channel.onmessage = onBatch;
-  return call<void>("watch_quotes", { symbols, onBatch: channel });
+  return call<void>("watch_quotes", { panel, symbols, onBatch: channel });
 }
 
-/** Follows one account's orders: a snapshot first, then order/position/balance events. */
-export function watchAccount(accountId: string, onEvent: (event: AccountEventView) => void): Promise<void> {
+/** Ends one panel's quote subscription. */
+export const unwatchQuotes = (panel: string) => call<void>("unwatch_quotes", { panel });
+
+/** Follows one account's events for a panel: a snapshot first, then order/position/balance events. */
+export function watchAccount(
+  panel: string,
+  accountId: string,
+  onEvent: (event: AccountEventView) => void,
+): Promise<void> {
   const channel = new Channel<AccountEventView>();
   channel.onmessage = onEvent;
-  return call<void>("watch_account", { accountId, onEvent: channel });
+  return call<void>("watch_account", { panel, accountId, onEvent: channel });
 }
 
 /** Rust emits "session-changed" with the whole SessionView on every change. */

@@ -17,7 +17,7 @@ describe("the quote book (a Solid store)", () => {
   it("re-runs only the cells whose values a batch changed", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
-      book.retain(["AAPL", "MSFT"]);
+      book.retain("watchlist", ["AAPL", "MSFT"]);
       book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
 
       const aaplLast = runs(() => book.rows.AAPL?.last);
@@ -38,7 +38,7 @@ describe("the quote book (a Solid store)", () => {
   it("marks a quote stale and reports the connection state", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
-      book.retain(["SPY"]);
+      book.retain("watchlist", ["SPY"]);
       book.apply({ quotes: [quote("SPY")], connection: "live" });
       const staleRuns = runs(() => book.rows.SPY?.stale);
       book.apply({ quotes: [quote("SPY", { stale: true, ageMs: 9000 })], connection: "reconnecting" });
@@ -53,13 +53,30 @@ describe("the quote book (a Solid store)", () => {
   it("drops removed symbols and ignores late batches for them", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
-      book.retain(["AAPL", "MSFT"]);
+      book.retain("watchlist", ["AAPL", "MSFT"]);
       book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
-      book.retain(["AAPL"]);
+      book.retain("watchlist", ["AAPL"]);
       expect(book.rows.MSFT).toBeUndefined();
       book.apply({ quotes: [quote("MSFT", { last: 120 })], connection: "live" });
       expect(book.rows.MSFT).toBeUndefined();
       expect(Object.keys(book.rows)).toEqual(["AAPL"]);
+      dispose();
+    });
+  });
+
+  it("keeps a symbol while any panel watches it", () => {
+    createRoot((dispose) => {
+      const book = createQuoteBook();
+      book.retain("watchlist", ["AAPL", "MSFT"]);
+      book.retain("chart", ["MSFT"]);
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+      book.retain("watchlist", ["AAPL"]);
+      expect(book.rows.MSFT?.last).toBe(100); // the chart still watches it
+      book.retain("chart", []);
+      expect(book.rows.MSFT).toBeUndefined();
+      book.clear();
+      expect(Object.keys(book.rows)).toEqual([]);
+      expect(book.connection()).toBe("connecting");
       dispose();
     });
   });

@@ -1,5 +1,7 @@
-// The live quote table as a Solid store. Rows are merged field by field, so a
-// batch that moves AAPL's last price re-renders that one cell and nothing else.
+// The live quote table as a Solid store, one per window and keyed by symbol:
+// every panel (watchlist, chart, ticket) reads the same rows. Rows are merged
+// field by field, so a batch that moves AAPL's last price re-renders that one
+// cell and nothing else.
 import { batch, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import type { ConnectionView, QuoteBatch } from "../bindings";
@@ -10,6 +12,8 @@ export type QuoteBook = ReturnType<typeof createQuoteBook>;
 export function createQuoteBook() {
   const [rows, setRows] = createStore<QuoteTable>({});
   const [connection, setConnection] = createSignal<ConnectionView>("connecting");
+  // Each panel's symbols; a row lives while any panel watches its symbol.
+  const panels = new Map<string, readonly string[]>();
   let watched = new Set<string>();
 
   function apply(incoming: QuoteBatch) {
@@ -20,9 +24,14 @@ export function createQuoteBook() {
     });
   }
 
-  /** Keeps only the rows of `symbols`; later batches for other symbols are ignored. */
-  function retain(symbols: readonly string[]) {
-    watched = new Set(symbols);
+  /**
+   * Sets what `panel` watches. Rows no panel watches any more are dropped, and
+   * later batches for them are ignored.
+   */
+  function retain(panel: string, symbols: readonly string[]) {
+    if (symbols.length) panels.set(panel, symbols);
+    else panels.delete(panel);
+    watched = new Set([...panels.values()].flat());
     setRows(
       produce((table) => {
         for (const symbol of Object.keys(table)) if (!watched.has(symbol)) delete table[symbol];
@@ -30,5 +39,11 @@ export function createQuoteBook() {
     );
   }
 
-  return { rows, connection, setConnection, apply, retain };
+  /** Forgets every panel and row (sign-out). */
+  function clear() {
+    for (const panel of [...panels.keys()]) retain(panel, []);
+    setConnection("connecting");
+  }
+
+  return { rows, connection, setConnection, apply, retain, clear };
 }

@@ -1,21 +1,23 @@
-// Keeps Rust's watched set equal to the watchlist: each change subscribes anew
-// over a fresh Channel, and batches from an older subscription are dropped.
+// Keeps one panel's subscription in Rust's registry equal to its symbols: each
+// change subscribes the panel anew over a fresh Channel (Rust stops the old
+// pump), batches from an older subscription are dropped, and the panel's
+// subscription ends with it.
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import type { AppError } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
 import type { QuoteBook } from "./book";
 
-export function watchSymbols(book: QuoteBook, symbols: () => readonly string[]) {
+export function watchSymbols(book: QuoteBook, symbols: () => readonly string[], panel = "watchlist") {
   const [error, setError] = createSignal<AppError | null>(null);
   let generation = 0;
 
   async function subscribe(list: readonly string[]) {
     const mine = ++generation;
-    book.retain(list);
+    book.retain(panel, list);
     setError(null);
     try {
-      await ipc.watchQuotes([...list], (batch) => {
+      await ipc.watchQuotes(panel, [...list], (batch) => {
         if (mine === generation) book.apply(batch);
       });
     } catch (err) {
@@ -24,7 +26,11 @@ export function watchSymbols(book: QuoteBook, symbols: () => readonly string[]) 
   }
 
   createEffect(on(symbols, (list) => void subscribe(list)));
-  onCleanup(() => generation++); // after sign-out, a late batch must not reach the book
+  onCleanup(() => {
+    generation++; // after sign-out, a late batch must not reach the book
+    book.retain(panel, []);
+    ipc.unwatchQuotes(panel).catch(() => {}); // signed out already: nothing is left to end
+  });
 
   return { error, retry: () => void subscribe(symbols()) };
 }

@@ -1,0 +1,262 @@
+//! The one registry of live subscriptions, keyed by window and panel. Each
+//! panel (a watchlist, a chart, the blotter) subscribes under its own id and
+//! gets its own pump; the market stream is subscribed to the union of every
+//! panel's symbols, so dropping one panel never drops a symbol another still
+//! watches. A panel's pump is stopped when the panel subscribes again, when
+//! it unsubscribes, when its window closes, and at sign-out.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use aries_client::stream::QuoteFields;
+use tauri::ipc::Channel;
+use tokio::task::JoinHandle;
+
+use crate::error::AppResult;
+use crate::session::{Connected, Desk};
+use crate::stream::pump_quotes;
+use crate::views::market::QuoteBatch;
+
+/// One panel of one window.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PanelKey {
+    pub window: String,
+    pub panel: String,
+}
+
+impl PanelKey {
+    pub fn new(window: &str, panel: &str) -> Self {
+        PanelKey { window: window.to_string(), panel: panel.to_string() }
+    }
+}
+
+/// How the union of watched symbols changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub added: BTreeSet<String>,
+    pub removed: BTreeSet<String>,
+}
+
+/// The pure bookkeeping: which panel watches what, and the handle of each
+/// panel's pump (`H`; dropping it must stop the pump).
+pub struct Registry<H> {
+    quotes: HashMap<PanelKey, (BTreeSet<String>, H)>,
+    accounts: HashMap<PanelKey, H>,
+}
+
+impl<H> Default for Registry<H> {
+    fn default() -> Self {
+        Registry { quotes: HashMap::new(), accounts: HashMap::new() }
+    }
+}
+
+impl<H> Registry<H> {
+    /// Every symbol some panel watches.
+    pub fn symbols(&self) -> BTreeSet<String> {
+        self.quotes.values().flat_map(|(symbols, _)| symbols.iter().cloned()).collect()
+    }
+
+    /// Sets the panel's symbols and pump, replacing (and so stopping) its previous one.
+    pub fn watch_quotes(&mut self, key: PanelKey, symbols: BTreeSet<String>, pump: H) -> Diff {
+        self.changing(|r| {
+            r.quotes.insert(key, (symbols, pump));
+        })
+    }
+
+    pub fn unwatch_quotes(&mut self, key: &PanelKey) -> Diff {
+        self.changing(|r| {
+            r.quotes.remove(key);
+        })
+    }
+
+    /// Sets the panel's account pump, replacing (and so stopping) the previous
+    /// one: switching accounts leaves no pump behind.
+    pub fn watch_account(&mut self, key: PanelKey, pump: H) {
+        self.accounts.insert(key, pump);
+    }
+
+    /// Everything a window had: it closed.
+    pub fn close_window(&mut self, window: &str) -> Diff {
+        self.changing(|r| {
+            r.quotes.retain(|k, _| k.window != window);
+            r.accounts.retain(|k, _| k.window != window);
+        })
+    }
+
+    /// Everything: the session ended.
+    pub fn clear(&mut self) -> Diff {
+        self.changing(|r| {
+            r.quotes.clear();
+            r.accounts.clear();
+        })
+    }
+
+    fn changing(&mut self, change: impl FnOnce(&mut Self)) -> Diff {
+        let before = self.symbols();
+        change(self);
+        let after = self.symbols();
+        Diff {
+            added: after.difference(&before).cloned().collect(),
+            removed: before.difference(&after).cloned().collect(),
+        }
+    }
+}
+
+/// A spawned pump, aborted when dropped.
+pub struct Pump(JoinHandle<()>);
+
+impl Drop for Pump {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The desk's registry, applied to the session's market stream.
+#[derive(Default)]
+pub struct Subscriptions {
+    registry: Mutex<Registry<Pump>>,
+}
+
+impl Subscriptions {
+    /// Sets what `key` watches: REST quotes paint at once for symbols the
+    /// stream has not delivered yet, the stream keeps them current, and
+    /// `channel` gets the panel's changes at most once per frame.
+    pub async fn watch_quotes(
+        &self,
+        desk: &Desk,
+        connected: Arc<Connected>,
+        key: PanelKey,
+        symbols: BTreeSet<String>,
+        channel: Channel<QuoteBatch>,
+    ) -> AppResult<()> {
+        let market = &connected.market;
+        let missing: Vec<&str> =
+            symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
+        if !missing.is_empty() {
+            let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
+            for item in &response.items {
+                if let Ok(v) = item.quote() {
+                    let fields = QuoteFields {
+                        last: v.lp,
+                        bid: v.bid,
+                        ask: v.ask,
+                        change: v.ch,
+                        volume: v.volume,
+                        ..QuoteFields::default()
+                    };
+                    market.book().apply_rest(&item.symbol, &fields);
+                }
+            }
+        }
+        let pump =
+            pump_quotes(market.book().clone(), market.state(), symbols.clone(), move |b| channel.send(b).is_ok());
+        let pump = Pump(tokio::spawn(pump));
+        let diff = lock(&self.registry).watch_quotes(key, symbols, pump);
+        apply(&connected, &diff);
+        Ok(())
+    }
+
+    pub fn unwatch_quotes(&self, connected: Option<&Connected>, key: &PanelKey) {
+        let diff = lock(&self.registry).unwatch_quotes(key);
+        if let Some(c) = connected {
+            apply(c, &diff);
+        }
+    }
+
+    pub fn watch_account(&self, key: PanelKey, pump: JoinHandle<()>) {
+        lock(&self.registry).watch_account(key, Pump(pump));
+    }
+
+    pub fn close_window(&self, connected: Option<&Connected>, window: &str) {
+        let diff = lock(&self.registry).close_window(window);
+        if let Some(c) = connected {
+            apply(c, &diff);
+        }
+    }
+
+    /// Stops every pump (sign-out; the market stream goes with the session).
+    pub fn clear(&self) {
+        lock(&self.registry).clear();
+    }
+
+    /// Every watched symbol, for the tray ticker.
+    pub fn symbols(&self) -> Vec<String> {
+        lock(&self.registry).symbols().into_iter().collect()
+    }
+}
+
+fn apply(connected: &Connected, diff: &Diff) {
+    connected.market.unsubscribe(diff.removed.iter());
+    connected.market.subscribe(&diff.added);
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A pump handle that counts how many pumps were stopped.
+    struct Counted(Arc<AtomicUsize>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn set(symbols: &[&str]) -> BTreeSet<String> {
+        symbols.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_union_grows_and_shrinks_only_by_what_no_other_panel_watches() {
+        let mut r = Registry::<()>::default();
+        let list = PanelKey::new("main", "watchlist");
+        let chart = PanelKey::new("main", "chart");
+        assert_eq!(r.watch_quotes(list.clone(), set(&["AAPL", "MSFT"]), ()).added, set(&["AAPL", "MSFT"]));
+        // The chart overlaps the watchlist: only its new symbol is added.
+        let diff = r.watch_quotes(chart.clone(), set(&["AAPL", "SPY"]), ());
+        assert_eq!(diff, Diff { added: set(&["SPY"]), removed: set(&[]) });
+        // The watchlist drops AAPL, which the chart still watches: nothing leaves the stream but MSFT.
+        let diff = r.watch_quotes(list.clone(), set(&["AAPL"]), ());
+        assert_eq!(diff, Diff { added: set(&[]), removed: set(&["MSFT"]) });
+        assert_eq!(r.unwatch_quotes(&list), Diff::default());
+        assert_eq!(r.unwatch_quotes(&chart).removed, set(&["AAPL", "SPY"]));
+        assert!(r.symbols().is_empty());
+    }
+
+    #[test]
+    fn a_closed_window_takes_its_panels_and_nothing_of_another_windows() {
+        let mut r = Registry::<()>::default();
+        r.watch_quotes(PanelKey::new("main", "watchlist"), set(&["AAPL", "MSFT"]), ());
+        r.watch_quotes(PanelKey::new("chart-2", "chart"), set(&["MSFT", "NVDA"]), ());
+        let diff = r.close_window("chart-2");
+        assert_eq!(diff, Diff { added: set(&[]), removed: set(&["NVDA"]) });
+        assert_eq!(r.symbols(), set(&["AAPL", "MSFT"]));
+    }
+
+    #[test]
+    fn every_replaced_or_closed_pump_is_stopped() {
+        let stopped = Arc::new(AtomicUsize::new(0));
+        let pump = || Counted(stopped.clone());
+        let mut r = Registry::default();
+        let blotter = PanelKey::new("main", "blotter");
+        // Switching accounts: the previous account's pump stops at once, not at sign-out.
+        r.watch_account(blotter.clone(), pump());
+        r.watch_account(blotter.clone(), pump());
+        assert_eq!(stopped.load(Ordering::SeqCst), 1);
+        r.watch_quotes(PanelKey::new("main", "watchlist"), set(&["AAPL"]), pump());
+        r.watch_quotes(PanelKey::new("main", "watchlist"), set(&["MSFT"]), pump());
+        assert_eq!(stopped.load(Ordering::SeqCst), 2, "a panel's new subscription stops its old pump");
+        r.watch_quotes(PanelKey::new("other", "watchlist"), set(&["SPY"]), pump());
+        r.close_window("main");
+        assert_eq!(stopped.load(Ordering::SeqCst), 4, "the window's quote and account pumps");
+        r.clear();
+        assert_eq!(stopped.load(Ordering::SeqCst), 5);
+        assert!(r.symbols().is_empty());
+    }
+}

@@ -1,0 +1,396 @@
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  HistogramSeries,
+  createChart,
+  type Time,
+  type TickMarkType,
+} from "lightweight-charts";
+import { For, Match, Show, Switch, createEffect, createSignal, on, onCleanup } from "solid-js";
+import type { AppError, BarView } from "../bindings";
+import { toAppError } from "../errors";
+import * as fmt from "../format";
+import * as ipc from "../ipc";
+import type { QuoteBook } from "../quotes/book";
+import { createAction } from "../ui/action";
+import { ErrorNote } from "../ui/ErrorNote";
+import {
+  RESOLUTIONS,
+  applyTick,
+  barSeconds,
+  candle,
+  changeAt,
+  isResolution,
+  mergeOlder,
+  periodOf,
+  resolutionLabel,
+  toSeries,
+  volumeBar,
+  volumeDelta,
+  type Resolution,
+} from "./bars";
+import { tickLabel, timeLabel, type Zone } from "./time";
+
+type ChartState = "loading" | "ready" | "empty" | "error";
+
+declare global {
+  interface Window {
+    /** Lets the end-to-end test scroll to the oldest bar, as a drag would. */
+    __ariesChart?: { scrollBack: () => void };
+  }
+}
+
+/** Bars per history request: the first screen, and each page further back. */
+const PAGE_BARS = 300;
+/** How many ever wider spans an empty page tries (weekends, holidays) before we call it the start of the data. */
+const WIDENINGS = 4;
+/** Scrolled this close to the oldest bar, the next page back loads. */
+const PAGE_MARGIN = 10;
+/** Empty bar slots right of the newest bar. */
+const RIGHT_OFFSET = 4;
+
+const ZONES: { id: Zone; label: string; title: string }[] = [
+  { id: "ny", label: "NY", title: "Time axis in New York (exchange) time" },
+  { id: "local", label: "Local", title: "Time axis in this computer's time zone" },
+];
+
+/** The newest bars before `to`; an empty span is widened back, doubling, over gaps like weekends. */
+async function barsBefore(symbol: string, resolution: Resolution, to: number): Promise<BarView[]> {
+  let span = PAGE_BARS * barSeconds(resolution);
+  for (let i = 0; i < WIDENINGS && to > 1; i++) {
+    const from = Math.max(1, to - span);
+    const bars = await ipc.chartHistory(symbol, resolution, from, to);
+    if (bars.length > 0) return bars;
+    to = from;
+    span *= 2;
+  }
+  return [];
+}
+
+// Timeframe and time zone are remembered per chart; they hold nothing secret.
+type Prefs = { resolution: Resolution; zone: Zone };
+const prefsKey = (id: string) => `aries-desk.chart.${id}`;
+
+function readPrefs(id: string): Prefs {
+  let saved: { resolution?: unknown; zone?: unknown } | null = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(prefsKey(id)) ?? "null");
+  } catch {
+    // unreadable: the defaults
+  }
+  const resolution = saved?.resolution;
+  return { resolution: isResolution(resolution) ? resolution : "1", zone: saved?.zone === "local" ? "local" : "ny" };
+}
+
+function writePrefs(id: string, prefs: Prefs) {
+  try {
+    localStorage.setItem(prefsKey(id), JSON.stringify(prefs));
+  } catch {
+    // storage full or disabled: the choice lasts until the window closes
+  }
+}
+
+/** The theme's colours, from the CSS variables in styles.css. */
+function themeColors() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return {
+    font: css.fontFamily,
+    panel: v("--panel"),
+    text: v("--muted"),
+    line: v("--line"),
+    grid: v("--chart-grid"),
+    up: v("--up"),
+    down: v("--down"),
+    volume: { up: v("--chart-volume-up"), down: v("--chart-volume-down") },
+  };
+}
+
+const VOLUME = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
+
+/** Candles and volume of one symbol: history pages back on scroll, live quotes move the last bar. */
+export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
+  const saved = readPrefs(props.id);
+  const [resolution, setResolution] = createSignal(saved.resolution);
+  const [zone, setZone] = createSignal(saved.zone);
+  const remember = () => writePrefs(props.id, { resolution: resolution(), zone: zone() });
+
+  const [bars, setBars] = createSignal<BarView[]>([]);
+  const [state, setState] = createSignal<ChartState>("loading");
+  const [loadError, setLoadError] = createSignal<AppError | null>(null);
+  const [hovered, setHovered] = createSignal<number | null>(null);
+  // Bumped by every (re)load, so answers for an earlier symbol or timeframe are dropped.
+  let generation = 0;
+  // No older bars exist for the current symbol and timeframe.
+  let exhausted = false;
+  // Whose bars are on screen: a quote of the next symbol may arrive before its load starts.
+  let shown = "";
+
+  // The chart draws into its own element, placed in the panel below; with
+  // autoSize it follows that element's size once it is on screen.
+  const host = document.createElement("div");
+  host.className = "chart-canvas";
+  const colors = themeColors();
+  const chart = createChart(host, {
+    autoSize: true,
+    layout: {
+      background: { type: ColorType.Solid, color: colors.panel },
+      textColor: colors.text,
+      fontFamily: colors.font,
+      // Its logo needs an inline <style>, which the CSP refuses; the header links to TradingView instead.
+      attributionLogo: false,
+    },
+    grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
+    rightPriceScale: { borderColor: colors.line },
+    timeScale: { borderColor: colors.line, rightOffset: RIGHT_OFFSET },
+    crosshair: { mode: CrosshairMode.Normal },
+  });
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: colors.up,
+    downColor: colors.down,
+    wickUpColor: colors.up,
+    wickDownColor: colors.down,
+    borderVisible: false,
+    priceLineVisible: true,
+  });
+  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+  // Volume overlays the bottom fifth of the price pane, on its own hidden scale.
+  const volumes = chart.addSeries(HistogramSeries, {
+    priceScaleId: "volume",
+    priceFormat: { type: "volume" },
+    priceLineVisible: false,
+    lastValueVisible: false,
+  });
+  chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  const timeScale = chart.timeScale();
+
+  function draw(list: BarView[]) {
+    setBars(list);
+    const series = toSeries(list, colors.volume);
+    candles.setData(series.candles);
+    volumes.setData(series.volumes);
+  }
+
+  async function load(symbol: string, res: Resolution) {
+    const mine = ++generation;
+    shown = symbol;
+    exhausted = false;
+    older.clearError();
+    setLoadError(null);
+    setState("loading");
+    draw([]);
+    try {
+      // A minute past now, so the bar in progress is in even if the clocks differ a little.
+      const page = await barsBefore(symbol, res, Math.floor(Date.now() / 1000) + 60);
+      if (mine !== generation) return;
+      draw(page);
+      // To the newest bar at once (scrollToRealTime animates, and paging would
+      // start from the old position mid-way), and only then "ready", which lets paging run.
+      timeScale.scrollToPosition(RIGHT_OFFSET, false);
+      setState(page.length > 0 ? "ready" : "empty");
+    } catch (err) {
+      if (mine !== generation) return;
+      setLoadError(toAppError(err));
+      setState("error");
+    }
+  }
+
+  const older = createAction(async () => {
+    const mine = generation;
+    const first = bars()[0];
+    if (!first || exhausted) return;
+    let page: BarView[];
+    try {
+      page = await barsBefore(props.symbol, resolution(), first.time);
+    } catch (err) {
+      if (mine === generation) throw err;
+      return;
+    }
+    if (mine !== generation) return;
+    if (page.length === 0) {
+      exhausted = true;
+      return;
+    }
+    // Read bars() again: live ticks may have moved the last bar meanwhile.
+    const merged = mergeOlder(page, bars());
+    const added = merged.length - bars().length;
+    const range = timeScale.getVisibleLogicalRange();
+    draw(merged);
+    // Logical indices count from the oldest bar: shift by what was prepended, so nothing jumps.
+    if (range) timeScale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+  });
+
+  createEffect(on([() => props.symbol, resolution], ([symbol, res]) => void load(symbol, res)));
+
+  // Axis and crosshair labels follow the timeframe and the chosen zone.
+  createEffect(() => {
+    const period = periodOf(resolution());
+    const z = zone();
+    chart.applyOptions({
+      localization: { timeFormatter: (time: Time) => (typeof time === "number" ? timeLabel(time, period, z) : "") },
+      timeScale: {
+        timeVisible: period === "intraday",
+        tickMarkFormatter: (time: Time, type: TickMarkType) =>
+          typeof time === "number" ? tickLabel(time, type, period, z) : null,
+      },
+    });
+  });
+
+  // Live: each new trade price (or volume) of the chart's symbol moves the last bar.
+  // The quote's volume is the day's total; what a tick adds is the difference.
+  let seen: { symbol: string; volume: number | null } | null = null;
+  const quote = () => props.book.rows[props.symbol];
+  createEffect(
+    on([() => quote()?.last, () => quote()?.volume], ([last, volume = null]) => {
+      const symbol = props.symbol;
+      const traded = seen?.symbol === symbol ? volumeDelta(seen.volume, volume) : undefined;
+      seen = { symbol, volume };
+      const q = quote();
+      // Snapshots and REST quotes repeat a known price, maybe from a closed session: not a trade now.
+      if (last == null || q?.source !== "update" || shown !== symbol || state() !== "ready") return;
+      const time = (Date.now() - q.ageMs) / 1000;
+      const next = applyTick(bars(), resolution(), { price: last, volume: traded, time });
+      setBars(next);
+      const bar = next[next.length - 1];
+      candles.update(candle(bar));
+      volumes.update(volumeBar(bar, colors.volume));
+    }),
+  );
+
+  chart.subscribeCrosshairMove((p) => setHovered(p.logical === undefined ? null : Math.round(p.logical)));
+  timeScale.subscribeVisibleLogicalRangeChange((range) => {
+    if (range && range.from < PAGE_MARGIN && state() === "ready") void older.run();
+  });
+  window.__ariesChart = {
+    scrollBack: () => {
+      const range = timeScale.getVisibleLogicalRange();
+      timeScale.setVisibleLogicalRange({ from: 0, to: range ? range.to - range.from : 100 });
+    },
+  };
+  onCleanup(() => {
+    generation++;
+    delete window.__ariesChart;
+    chart.remove();
+  });
+
+  // The legend shows the bar under the crosshair, else the newest.
+  const legendIndex = () => {
+    const h = hovered();
+    const n = bars().length;
+    return h !== null && h >= 0 && h < n ? h : n - 1;
+  };
+  const legendBar = () => bars()[legendIndex()];
+  const pick = (r: Resolution) => {
+    setResolution(r);
+    remember();
+  };
+
+  return (
+    <section
+      class="panel chart-panel"
+      aria-label="Chart"
+      data-testid="chart"
+      data-state={state()}
+      data-bars={bars().length}
+      data-last-close={bars().at(-1)?.close}
+      data-resolution={resolution()}
+    >
+      <header class="chart-head">
+        <h2 class="chart-symbol" data-testid="chart-symbol">
+          {props.symbol}
+        </h2>
+        <div class="segmented" role="group" aria-label="Timeframe">
+          <For each={RESOLUTIONS}>
+            {(r) => (
+              <button
+                type="button"
+                class="small"
+                data-testid={`timeframe-${r.id}`}
+                aria-pressed={resolution() === r.id}
+                onClick={() => pick(r.id)}
+              >
+                {r.label}
+              </button>
+            )}
+          </For>
+        </div>
+        <div class="segmented" role="group" aria-label="Time axis">
+          <For each={ZONES}>
+            {(z) => (
+              <button
+                type="button"
+                class="small"
+                data-testid={`zone-${z.id}`}
+                title={periodOf(resolution()) === "intraday" ? z.title : "Daily and weekly bars are exchange dates"}
+                disabled={periodOf(resolution()) !== "intraday"}
+                aria-pressed={zone() === z.id}
+                onClick={() => {
+                  setZone(z.id);
+                  remember();
+                }}
+              >
+                {z.label}
+              </button>
+            )}
+          </For>
+        </div>
+        <span class="spacer" />
+        {/* A link would navigate the webview; the system browser opens it instead. */}
+        <button
+          type="button"
+          class="chart-credit link"
+          title="TradingView Lightweight Charts™, Copyright © 2023 TradingView, Inc. https://www.tradingview.com/"
+          onClick={() => void ipc.openChartCredits().catch(() => {})}
+        >
+          Charts by TradingView
+        </button>
+      </header>
+      <ErrorNote error={older.error()} onRetry={older.retry} testId="chart-page-error" />
+      <div class="chart-area">
+        {host}
+        <Show when={legendBar()}>
+          {(bar) => (
+            <div class="chart-legend" data-testid="chart-legend">
+              <span class="muted">{timeLabel(bar().time, periodOf(resolution()), zone())}</span>
+              <span classList={{ up: bar().close >= bar().open, down: bar().close < bar().open }}>
+                O {fmt.price(bar().open)} H {fmt.price(bar().high)} L {fmt.price(bar().low)} C {fmt.price(bar().close)}
+              </span>
+              <Show when={changeAt(bars(), legendIndex())}>
+                {(c) => (
+                  <span class={fmt.sign(c().change) ?? "muted"}>
+                    {fmt.change(c().change)} ({fmt.percent(c().percent)})
+                  </span>
+                )}
+              </Show>
+              <Show when={bar().volume !== null}>
+                <span class="muted">Vol {VOLUME.format(bar().volume ?? 0)}</span>
+              </Show>
+            </div>
+          )}
+        </Show>
+        <Switch>
+          <Match when={state() === "loading"}>
+            <div class="chart-overlay" role="status">
+              Loading {props.symbol} {resolutionLabel(resolution())}…
+            </div>
+          </Match>
+          <Match when={state() === "empty"}>
+            <div class="chart-overlay" role="status">
+              No bars for {props.symbol} at this timeframe
+            </div>
+          </Match>
+          <Match when={state() === "error"}>
+            <div class="chart-overlay">
+              <ErrorNote
+                error={loadError()}
+                onRetry={() => void load(props.symbol, resolution())}
+                testId="chart-error"
+              />
+            </div>
+          </Match>
+        </Switch>
+      </div>
+    </section>
+  );
+}
