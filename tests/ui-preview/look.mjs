@@ -210,7 +210,7 @@ try {
       `${q('[data-testid="account-SIM-1001"]')}.getAttribute("aria-pressed") === "true" && ${q('[data-testid="account-LIVE-2231"]')}.getAttribute("aria-pressed") === "false"`,
     ),
   );
-  check("connection shows Live", (await text('[data-testid="connection"]')) === "Live");
+  check("connection shows Streaming", (await text('[data-testid="connection"]')) === "Streaming");
   check(
     "the chart shows AAPL candles at 1m",
     (await chart("data-state")) === "ready" &&

@@ -3,9 +3,10 @@ import type { ConnectionView, SessionView } from "../bindings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
 
+// The market stream's state. "Live" beside a SANDBOX badge read as live trading, so it says what it is.
 const CONNECTION_LABEL: Record<ConnectionView, string> = {
   connecting: "Connecting…",
-  live: "Live",
+  live: "Streaming",
   reconnecting: "Reconnecting…",
   offline: "Offline",
   signedOut: "Offline",
