@@ -126,7 +126,7 @@ impl Notice {
         let symbol = clip(&order.symbol, 24);
         let filled = order.cum_qty.normalize();
         let qty = order.qty.normalize();
-        let price = order.avg_price.normalize();
+        let price = money(order.avg_price);
         let title = match change {
             Change::Filled => format!("Filled: {side} {filled} {symbol} at {price}"),
             Change::PartiallyFilled => format!("Partially filled: {side} {filled} of {qty} {symbol} at {price}"),
@@ -153,6 +153,15 @@ impl Notice {
         }
         Notice { title, body }
     }
+}
+
+/// A price as a trader reads it: no trailing zeros past the cents (187.2300 → 187.23, 213.1 → 213.10).
+fn money(price: Decimal) -> Decimal {
+    let mut price = price.normalize();
+    if price.scale() < 2 {
+        price.rescale(2);
+    }
+    price
 }
 
 /// At most `max` characters of text from the network, control characters
@@ -269,5 +278,9 @@ mod tests {
         );
         let canceled = Notice::of(&Change::Canceled, &order("c", "CANCELED", "1", "0"), &accounts);
         assert_eq!(canceled.title, "Canceled by Aries: BUY 5 AAPL, 1 filled at 187.23");
+        assert_eq!(
+            (money("213.1".parse().unwrap()).to_string(), money(175.into()).to_string()),
+            ("213.10".into(), "175.00".into())
+        );
     }
 }

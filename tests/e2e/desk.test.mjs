@@ -434,8 +434,11 @@ test("a market buy fills, and the positions and balances panels follow", async (
   await (await byTest("tab-orders")).click();
 });
 
-/** A decimal string without trailing zeros, as the notification writes it. */
-const plain = (decimal) => (decimal.includes(".") ? decimal.replace(/0+$/, "").replace(/\.$/, "") : decimal);
+/** A price as the notification writes it: no trailing zeros past the cents. */
+function money(decimal) {
+  const [whole, fraction = ""] = decimal.split(".");
+  return `${whole}.${fraction.replace(/0+$/, "").padEnd(2, "0")}`;
+}
 
 /** Aries's own record of the newest filled order of the sim account matching `match`, from its history. */
 async function filledAtAries(match) {
@@ -460,7 +463,7 @@ test("the fill showed one OS notification with its terms; switched off, the next
   const shown = notifications();
   // The earlier orders were placed and canceled by the user, or never placed: only the fill is news.
   assert.equal(shown.length, 1, JSON.stringify(shown));
-  assert.equal(shown[0].summary, `Filled: BUY 5 AAPL at ${plain(filled.avgPrice)}`);
+  assert.equal(shown[0].summary, `Filled: BUY 5 AAPL at ${money(filled.avgPrice)}`);
   assert.match(shown[0].body, /^SIM account /);
   const issued = await (await fetch(`${simulator}/__sim/secrets`)).json();
   const secrets = [...issued.accessTokens, ...issued.refreshTokens, ...issued.verifiers, ...issued.codes];
