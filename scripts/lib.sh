@@ -13,8 +13,9 @@ APP_PACKAGES=(
 )
 # Drive the app in tests: virtual X server (+ xauth for xvfb-run), a D-Bus
 # session, WebKit's WebDriver, xwininfo to read the native window title, and
-# one font so text renders in screenshots.
-TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core)
+# one font so text renders in screenshots; python3-dbus and python3-gi run the
+# stand-in notification server (tests/e2e/notifications.py) on the private bus.
+TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi)
 
 TAURI_DRIVER_VERSION=2.1.0
 

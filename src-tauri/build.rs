@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "keep_in_memory",
     "set_redirect",
+    "set_notifications",
     "accounts",
     "balances",
     "positions",

@@ -13,9 +13,10 @@ use aries_client::order::OrderRequest;
 use aries_client::stream::AccountEvent;
 use aries_store::journal::verdict::{Doubt, Evidence, Verdict, judge};
 use aries_store::journal::{Journal, JournalEntry, JournalError, Outcome, Recorded};
-use chrono::{Duration, TimeDelta, Utc};
+use chrono::{DateTime, Duration, TimeDelta, Utc};
 
 use crate::error::{AppError, AppResult};
+use crate::fill_notices::{FillNotices, Known, Notice};
 use crate::session::{Connected, Desk};
 use crate::views::orders::{OrderView, PlaceResult};
 
@@ -48,7 +49,13 @@ pub struct OrderJournal {
     session: Arc<Mutex<Weak<Connected>>>,
     settling: Arc<AtomicBool>,
     settle: TimeDelta,
+    /// `clOrdId`s and `ord:{ordId}`s of orders placed elsewhere that the user
+    /// asked this app to cancel (ours are in the journal): their cancel is no news.
+    cancels_asked: Arc<Mutex<HashSet<String>>>,
 }
+
+/// Where the account stream's task sends what the trader should hear of.
+pub type NoticeSink = Arc<dyn Fn(Notice) + Send + Sync>;
 
 impl OrderJournal {
     pub fn open(path: &Path) -> Result<Self, JournalError> {
@@ -63,6 +70,7 @@ impl OrderJournal {
             session: Arc::new(Mutex::new(Weak::new())),
             settling: Arc::default(),
             settle,
+            cancels_asked: Arc::default(),
         }
     }
 
@@ -122,22 +130,46 @@ impl OrderJournal {
         Ok(self.entry_view(&entry))
     }
 
-    /// Notes a cancel the user asked for, when the order is one of ours.
-    pub fn cancel_requested(&self, client_id: Option<&str>) {
-        let Some(client_id) = client_id else { return };
-        match self.db.record_cancel_requested(client_id) {
-            Ok(()) | Err(JournalError::UnknownIntent(_)) => {}
-            Err(error) => tracing::warn!(%error, "a cancel request could not be journaled"),
+    /// Notes a cancel the user asked for: in the journal when the order is
+    /// one of ours, for this run otherwise.
+    pub fn cancel_requested(&self, client_id: Option<&str>, order: &Order) {
+        let journaled = client_id.map(|id| self.db.record_cancel_requested(id));
+        match journaled {
+            Some(Ok(())) => {}
+            None | Some(Err(JournalError::UnknownIntent(_))) => {
+                let mut asked = lock(&self.cancels_asked);
+                asked.insert(order.cl_ord_id.clone());
+                asked.extend(order.ord_id.as_ref().map(|id| format!("ord:{id}")));
+            }
+            Some(Err(error)) => tracing::warn!(%error, "a cancel request could not be journaled"),
         }
     }
 
     /// Records order records from a list or the stream (ours only; others are not journaled).
     pub fn record_orders(&self, orders: &[Order]) {
         for order in orders {
-            if let Err(error) = self.db.record_event(order) {
-                tracing::warn!(%error, "an order event could not be journaled");
-            }
+            self.journal_event(order);
         }
+    }
+
+    /// Records one order record; answers what the journal knows of it.
+    fn record(&self, order: &Order, since: DateTime<Utc>) -> Known {
+        let entry = self.journal_event(order).and_then(|id| self.db.entry(&id).ok().flatten());
+        let asked = lock(&self.cancels_asked);
+        let asked_here = asked.contains(&order.cl_ord_id)
+            || order.ord_id.as_ref().is_some_and(|id| asked.contains(&format!("ord:{id}")));
+        Known {
+            cancel_asked: asked_here || entry.as_ref().is_some_and(|e| e.state.cancel_requested_at.is_some()),
+            placed_since_start: entry.is_some_and(|e| e.created_at >= since),
+        }
+    }
+
+    /// Journals an order record of ours; returns its intent's client id.
+    fn journal_event(&self, order: &Order) -> Option<String> {
+        self.db.record_event(order).unwrap_or_else(|error| {
+            tracing::warn!(%error, "an order event could not be journaled");
+            None
+        })
     }
 
     /// The blotter: today's orders placed from this app, from the journal,
@@ -159,17 +191,37 @@ impl OrderJournal {
     }
 
     /// Journals the session's account events from now on, after reconciling
-    /// what an earlier run left unresolved.
-    pub fn follow(&self, connected: Arc<Connected>) {
+    /// what an earlier run left unresolved, and sends `notices` each fill,
+    /// rejection and cancel the user did not ask for, once.
+    pub fn follow(&self, connected: Arc<Connected>, notices: NoticeSink) {
         let journal = self.clone();
         let mut events = connected.account.events();
+        // Not the session itself: the task ends when its stream closes, which dropping the session does.
+        let accounts = connected.accounts.clone();
+        let started = Utc::now();
         self.keep_settling(&connected);
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
+            let mut fills = FillNotices::default();
             loop {
                 match events.recv().await {
-                    Ok(AccountEvent::Order(order)) => journal.record_orders(std::slice::from_ref(&order)),
-                    Ok(AccountEvent::Snapshot(snapshot)) => journal.record_orders(&snapshot.orders),
+                    Ok(AccountEvent::Order(order)) => {
+                        let known = journal.record(&order, started);
+                        if let Some(change) = fills.order(&order, known.cancel_asked) {
+                            notices(Notice::of(&change, &order, &accounts));
+                        }
+                    }
+                    Ok(AccountEvent::Snapshot(snapshot)) => {
+                        let known: HashMap<&str, Known> = snapshot
+                            .orders
+                            .iter()
+                            .map(|o| (o.cl_ord_id.as_str(), journal.record(o, started)))
+                            .collect();
+                        let known = |o: &Order| known.get(o.cl_ord_id.as_str()).copied().unwrap_or_default();
+                        for (change, order) in fills.snapshot(&snapshot.account_id, &snapshot.orders, known) {
+                            notices(Notice::of(&change, &order, &accounts));
+                        }
+                    }
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return,
                 }

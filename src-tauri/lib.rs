@@ -6,10 +6,12 @@
 mod commands;
 mod config;
 mod error;
+mod fill_notices;
 mod journal;
 mod login;
 mod sandbox;
 mod session;
+mod settings;
 mod stream;
 mod subscriptions;
 mod tray;
@@ -20,6 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
+use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
@@ -27,6 +30,7 @@ use crate::error::AppError;
 use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
+use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::views::session::{Mode, RedirectChoice};
 
@@ -49,6 +53,8 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        // Rust sends the notifications; the window is granted none of the plugin's commands.
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());
@@ -90,12 +96,20 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
     let journal = OrderJournal::open(&data_dir.join("journal.sqlite"))?;
     let notify_app = app.clone();
     let browser_app = app.clone();
+    let notice_app = app.clone();
     Ok(Desk::new(DeskParts {
         mode,
         endpoints,
         sandbox,
         vault,
         journal,
+        settings: Settings::open(data_dir.join("settings.json")),
+        show_notice: Arc::new(move |notice| {
+            let shown = notice_app.notification().builder().title(notice.title).body(notice.body).show();
+            if let Err(error) = shown {
+                tracing::warn!(%error, "an OS notification could not be shown");
+            }
+        }),
         redirect,
         notify: Box::new(move |view| {
             let _ = notify_app.emit_to("main", "session-changed", view);

@@ -13,9 +13,10 @@ use tokio::sync::RwLock;
 use url::Url;
 
 use crate::error::{AppError, AppResult};
-use crate::journal::OrderJournal;
+use crate::journal::{NoticeSink, OrderJournal};
 use crate::login::{CallbackSink, LoginFlow, Page};
 use crate::sandbox::Sandbox;
+use crate::settings::Settings;
 use crate::subscriptions::Subscriptions;
 use crate::vault::{SessionMeta, Vault, VaultSlot};
 use crate::views::session::{AccountView, Mode, Phase, RedirectChoice, SessionView, UserView};
@@ -58,6 +59,9 @@ pub struct Desk {
     login: LoginFlow,
     pub vault: Vault,
     pub journal: OrderJournal,
+    settings: Arc<Settings>,
+    /// Shows an OS notification (the notification plugin in the app).
+    show_notice: NoticeSink,
     /// The window's watched symbols and their pump; the tray ticker reads them too.
     pub subscriptions: Subscriptions,
     redirect: Mutex<RedirectChoice>,
@@ -86,6 +90,8 @@ pub struct DeskParts {
     pub sandbox: Option<Sandbox>,
     pub vault: Vault,
     pub journal: OrderJournal,
+    pub settings: Settings,
+    pub show_notice: NoticeSink,
     pub redirect: RedirectChoice,
     pub notify: Notifier,
     pub open_browser: Opener,
@@ -107,6 +113,8 @@ impl Desk {
             login: LoginFlow::default(),
             vault: parts.vault,
             journal: parts.journal,
+            settings: Arc::new(parts.settings),
+            show_notice: parts.show_notice,
             subscriptions: Subscriptions::default(),
             redirect: Mutex::new(parts.redirect),
             last_error: Mutex::new(None),
@@ -137,6 +145,7 @@ impl Desk {
             accounts: connected.as_ref().map(|c| c.accounts.clone()).unwrap_or_default(),
             scopes: connected.as_ref().map(|c| c.scopes.clone()).unwrap_or_default(),
             expires_at: connected.as_ref().and_then(|c| c.expires_at).map(|t| t.to_rfc3339()),
+            notifications: self.settings.notifications(),
             error,
         }
     }
@@ -160,6 +169,12 @@ impl Desk {
             State::SignedIn(c) => Some(c.clone()),
             State::SignedOut { .. } => None,
         }
+    }
+
+    /// Turns the OS notifications for fills on or off, for this run and the next.
+    pub async fn set_notifications(&self, enabled: bool) -> AppResult<SessionView> {
+        self.settings.set_notifications(enabled)?;
+        Ok(self.changed().await)
     }
 
     pub async fn set_redirect(&self, choice: RedirectChoice) -> SessionView {
@@ -292,7 +307,14 @@ impl Desk {
 
     async fn install(&self, connected: Connected) {
         let connected = Arc::new(connected);
-        self.journal.follow(connected.clone());
+        let (settings, show) = (self.settings.clone(), self.show_notice.clone());
+        // The setting is read as each notice goes out, so turning it off takes effect at once.
+        let notices: NoticeSink = Arc::new(move |notice| {
+            if settings.notifications() {
+                show(notice)
+            }
+        });
+        self.journal.follow(connected.clone(), notices);
         let previous = std::mem::replace(&mut *self.state.write().await, State::SignedIn(connected));
         lock(&self.last_error).take();
         drop(previous);

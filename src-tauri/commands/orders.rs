@@ -2,6 +2,7 @@
 //! has one client order id, minted at preview and journaled before sending;
 //! the same id twice never sends twice.
 
+use aries_client::models::Order;
 use aries_client::order::WorkingOrder;
 use aries_client::rest::mint_client_id;
 use serde::Deserialize;
@@ -42,8 +43,9 @@ pub async fn check_order(desk: DeskState<'_>, client_id: String) -> AppResult<Or
 #[tauri::command]
 pub async fn cancel_order(desk: DeskState<'_>, account_id: String, cl_ord_id: String) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
-    let (order, mut view) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
-    desk.journal.cancel_requested(view.client_id.as_deref());
+    let (order, record) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
+    let mut view = OrderView::from(&record);
+    desk.journal.cancel_requested(view.client_id.as_deref(), &record);
     let outcome = checked(&desk, c.client.cancel(&order.cancel()).await).await?;
     Ok(PlaceResult::from_outcome(outcome, |ack| {
         if let Some(status) = ack.status {
@@ -72,7 +74,8 @@ pub async fn replace_order(
     changes: OrderChanges,
 ) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
-    let (order, mut view) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
+    let (order, record) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
+    let mut view = OrderView::from(&record);
     let mut builder = order.replace();
     if let Some(qty) = changes.quantity {
         builder = builder.qty(qty);
@@ -108,7 +111,7 @@ async fn working_order(
     c: &crate::session::Connected,
     account_id: &str,
     cl_ord_id: &str,
-) -> AppResult<(WorkingOrder, OrderView)> {
+) -> AppResult<(WorkingOrder, Order)> {
     own(c, account_id)?;
     let active = checked(desk, c.client.active_orders(account_id).await).await?;
     desk.journal.record_orders(&active);
@@ -119,5 +122,5 @@ async fn working_order(
             false,
         )
     })?;
-    Ok((WorkingOrder::from_order(order)?, OrderView::from(order)))
+    Ok((WorkingOrder::from_order(order)?, order.clone()))
 }

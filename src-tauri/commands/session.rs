@@ -43,3 +43,9 @@ pub async fn keep_in_memory(desk: DeskState<'_>) -> AppResult<SessionView> {
 pub async fn set_redirect(desk: DeskState<'_>, redirect: RedirectChoice) -> AppResult<SessionView> {
     Ok(desk.set_redirect(redirect).await)
 }
+
+/// OS notifications for fills, rejections and cancels Aries made: on or off, kept for the next start.
+#[tauri::command]
+pub async fn set_notifications(desk: DeskState<'_>, enabled: bool) -> AppResult<SessionView> {
+    desk.set_notifications(enabled).await
+}

@@ -18,9 +18,11 @@ use aries_client::Endpoints;
 
 use crate::config;
 use crate::error::AppError;
+use crate::fill_notices::Notice;
 use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
+use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::views::session::{Mode, RedirectChoice};
 
@@ -34,6 +36,8 @@ struct Harness {
     webview: WebviewWindow<MockRuntime>,
     /// What the desk asked the system browser to open.
     opened: Arc<Mutex<Vec<Url>>>,
+    /// The OS notifications the desk showed.
+    notices: Arc<Mutex<Vec<Notice>>>,
     /// Every IPC answer, to look for secrets in.
     answers: Mutex<Vec<String>>,
     /// Where the calls come from: the app's own bundled page unless a test says otherwise.
@@ -52,12 +56,16 @@ impl Harness {
     fn with(mode: Mode, sandbox: Option<Sandbox>, endpoints: Result<Endpoints, AppError>) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
+        let notices = Arc::new(Mutex::new(Vec::new()));
+        let shown = notices.clone();
         let desk = Desk::new(DeskParts {
             mode,
             endpoints,
             sandbox,
             vault: Vault::in_memory(),
             journal: OrderJournal::in_memory(SETTLE),
+            settings: Settings::in_memory(),
+            show_notice: Arc::new(move |notice| shown.lock().unwrap().push(notice)),
             redirect: RedirectChoice::DeepLink,
             notify: Box::new(|_| {}),
             open_browser: Box::new(move |url| {
@@ -71,7 +79,7 @@ impl Harness {
             .build(tauri::generate_context!())
             .expect("the app builds on the mock runtime");
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
-        Harness { desk, webview, opened, answers: Mutex::new(Vec::new()), origin: LOCAL, _app: app }
+        Harness { desk, webview, opened, notices, answers: Mutex::new(Vec::new()), origin: LOCAL, _app: app }
     }
 
     /// Invokes `cmd` as the window would; `Err` is the serialized `AppError`.
@@ -330,6 +338,68 @@ fn replace_gives_a_working_order_new_terms_and_the_blotter_follows_the_chain() {
     let row = rows[0];
     assert_eq!((&row["clOrdId"], &row["quantity"], &row["limitPrice"]), (&json!(second), &json!("5"), &json!("2.00")));
     assert_eq!(row["working"], true);
+}
+
+/// Places a market buy of `quantity` AAPL and returns its clOrdId.
+fn market_buy(h: &Harness, account: &str, quantity: &str) -> String {
+    let ticket = json!({
+        "accountId": account, "symbol": "AAPL", "side": "BUY", "kind": "MARKET",
+        "quantity": quantity, "limitPrice": null, "stopPrice": null, "tif": "DAY"
+    });
+    let client_id = h.ok("preview_order", json!({ "ticket": ticket }))["clientId"].clone();
+    let placed = h.ok("place_order", json!({ "ticket": ticket, "clientId": client_id }));
+    assert_eq!(placed["outcome"], "accepted", "{placed}");
+    placed["order"]["clOrdId"].as_str().unwrap().to_string()
+}
+
+/// Waits up to 10 s for `n` notices.
+fn notices_after(h: &Harness, n: usize) -> Vec<Notice> {
+    for _ in 0..100 {
+        if h.notices.lock().unwrap().len() >= n {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    h.notices.lock().unwrap().clone()
+}
+
+#[test]
+fn a_fill_notifies_once_the_users_own_cancel_does_not_and_switched_off_nothing_does() {
+    let h = Harness::new();
+    let account = h.signed_in();
+    assert_eq!(h.ok("session_status", json!({}))["notifications"], true, "on by default");
+
+    market_buy(&h, &account, "5");
+    let told = notices_after(&h, 1);
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].title.starts_with("Filled: BUY 5 AAPL at "), "{told:?}");
+    assert!(told[0].body.starts_with("SIM account "), "{told:?}");
+    // A list of the same orders repeats the fill; it is not told again.
+    h.ok("list_orders", json!({ "accountId": account }));
+
+    // The user's own cancel is not news.
+    let placed = h.ok(
+        "place_order",
+        json!({
+            "ticket": limit_ticket(&account, "3"),
+            "clientId": h.ok("preview_order", json!({ "ticket": limit_ticket(&account, "3") }))["clientId"],
+        }),
+    );
+    let resting = placed["order"]["clOrdId"].as_str().unwrap();
+    assert_eq!(h.ok("cancel_order", json!({ "accountId": account, "clOrdId": resting }))["outcome"], "accepted");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        h.notices.lock().unwrap().len(),
+        1,
+        "the user's own cancel is not told: {:?}",
+        h.notices.lock().unwrap()
+    );
+
+    assert_eq!(h.ok("set_notifications", json!({ "enabled": false }))["notifications"], false);
+    market_buy(&h, &account, "2");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(h.notices.lock().unwrap().len(), 1, "nothing while off");
+    assert_eq!(h.ok("session_status", json!({}))["notifications"], false);
 }
 
 #[test]

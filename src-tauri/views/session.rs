@@ -112,6 +112,8 @@ pub struct SessionView {
     pub scopes: Vec<String>,
     /// When the current access token expires (RFC 3339); it is renewed before then.
     pub expires_at: Option<String>,
+    /// Whether fills, rejections and cancels Aries made show OS notifications.
+    pub notifications: bool,
     /// The last sign-in failure, for the sign-in screen.
     pub error: Option<AppError>,
 }

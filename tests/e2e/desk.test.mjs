@@ -6,7 +6,7 @@
 // as the OS would) — trades, cancels, refuses a forged callback, signs out,
 // and finally checks that no token, code or verifier leaked anywhere.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -23,10 +23,30 @@ const browserLog = join(artifacts, "browser.jsonl");
 // The app's data (vault, journal) and its desktop registration live here, not in $HOME.
 const home = mkdtempSync(join(tmpdir(), "aries-desk-e2e-"));
 const dataDir = join(home, "data", "dev.ariesdesk.desk");
+// Every OS notification the app sends, as the stand-in server on the test's bus recorded it.
+const notificationLog = join(artifacts, "notifications.jsonl");
 
 let app;
 let browser;
 let simulator;
+let notificationServer;
+
+/** Owns org.freedesktop.Notifications on the private session bus and records each Notify. */
+async function startNotificationServer() {
+  const server = spawn("/usr/bin/python3", [join(repo, "tests", "e2e", "notifications.py"), notificationLog], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((ready, fail) => {
+    server.stdout.on("data", (chunk) => String(chunk).includes("ready") && ready());
+    server.on("exit", (code) => fail(new Error(`the notification server exited (${code})`)));
+  });
+  return server;
+}
+
+const notifications = () =>
+  existsSync(notificationLog)
+    ? readFileSync(notificationLog, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line))
+    : [];
 
 const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
 const byTest = (id) => browser.$(`[data-testid="${id}"]`);
@@ -47,6 +67,7 @@ function invokeInPage(cmd, args = {}) {
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
+  notificationServer = await startNotificationServer();
   ({ browser, stop: app } = await startApp({
     appBinary,
     logFile: appLog,
@@ -67,6 +88,7 @@ before(async () => {
 
 after(async () => {
   await app?.();
+  notificationServer?.kill();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -368,7 +390,6 @@ test("an order whose answer was lost after Aries booked it is found, once", asyn
   await shot("07c-found");
 });
 
-// NOT YET RUN: written while the app could not be built; run it once (bash scripts/test.sh) and delete this note.
 test("a market buy fills, and the positions and balances panels follow", async () => {
   await (await byTest("tab-positions")).click();
   const positions = await byTest("positions");
@@ -411,6 +432,71 @@ test("a market buy fills, and the positions and balances panels follow", async (
   assert.equal(Number(listed.find((p) => p.symbol === "AAPL")?.quantity), qtyBefore + 5, "Aries agrees");
   await shot("07d-position");
   await (await byTest("tab-orders")).click();
+});
+
+/** A price as the notification writes it: no trailing zeros past the cents. */
+function money(decimal) {
+  const [whole, fraction = ""] = decimal.split(".");
+  return `${whole}.${fraction.replace(/0+$/, "").padEnd(2, "0")}`;
+}
+
+/** Aries's own record of the newest filled order of the sim account matching `match`, from its history. */
+async function filledAtAries(match) {
+  const issued = await (await fetch(`${simulator}/__sim/secrets`)).json();
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 120_000).toISOString();
+  const res = await fetch(`${simulator}/v2/accounts/${simAccount}/orders/history?from=${from}&to=${to}`, {
+    headers: { authorization: `Bearer ${issued.accessTokens.at(-1)}` },
+  });
+  assert.equal(res.status, 200, "the simulator lists the history");
+  return (await res.json()).orders.find((o) => o.ordStatus === "FILLED" && match(o));
+}
+
+test("the fill showed one OS notification with its terms; switched off, the next fill shows none", async () => {
+  const filled = await filledAtAries((o) => o.symbol === "AAPL" && o.side === "BUY" && Number(o.cumQty) === 5);
+  assert.ok(filled, "Aries has the filled market buy");
+  await browser.waitUntil(async () => notifications().length > 0, {
+    timeout: 15_000,
+    timeoutMsg: "no notification reached the notification server",
+  });
+  await browser.pause(2000); // a second one for the same fill would have arrived by now
+  const shown = notifications();
+  // The earlier orders were placed and canceled by the user, or never placed: only the fill is news.
+  assert.equal(shown.length, 1, JSON.stringify(shown));
+  assert.equal(shown[0].summary, `Filled: BUY 5 AAPL at ${money(filled.avgPrice)}`);
+  assert.match(shown[0].body, /^SIM account /);
+  const issued = await (await fetch(`${simulator}/__sim/secrets`)).json();
+  const secrets = [...issued.accessTokens, ...issued.refreshTokens, ...issued.verifiers, ...issued.codes];
+  const text = readFileSync(notificationLog, "utf8");
+  for (const secret of secrets) assert.ok(!text.includes(secret), "no secret in a notification");
+
+  const toggle = await byTest("notifications-toggle");
+  assert.equal(await toggle.isSelected(), true, "on by default");
+  await toggle.click();
+  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.notifications === false, {
+    timeout: 10_000,
+    timeoutMsg: "notifications were not turned off",
+  });
+  assert.equal(JSON.parse(readFileSync(join(dataDir, "settings.json"), "utf8")).notifications, false, "kept");
+  await shot("07e-notifications-off");
+
+  const ticket = { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "MARKET", quantity: "1",
+    limitPrice: null, stopPrice: null, tif: "DAY" };
+  const preview = await invokeInPage("preview_order", { ticket });
+  const placed = await invokeInPage("place_order", { ticket, clientId: preview.value.clientId });
+  assert.equal(placed.value.outcome, "accepted", JSON.stringify(placed));
+  await browser.waitUntil(async () => Boolean(await filledAtAries((o) => o.clientId === preview.value.clientId)), {
+    timeout: 30_000,
+    timeoutMsg: "the second market buy did not fill",
+  });
+  await browser.pause(3000);
+  assert.equal(notifications().length, 1, "nothing while notifications are off");
+
+  await toggle.click();
+  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.notifications === true, {
+    timeout: 10_000,
+    timeoutMsg: "notifications were not turned back on",
+  });
 });
 
 test("a forged callback with a wrong state is refused and changes nothing", async () => {

@@ -10,6 +10,7 @@ export function App() {
   const session = createSession();
   const book = createQuoteBook();
   const signOut = createAction(session.logout);
+  const setNotifications = createAction(session.setNotifications);
   const signedIn = () => {
     const view = session.view();
     return view?.phase === "signedIn" ? view : null;
@@ -17,7 +18,12 @@ export function App() {
 
   return (
     <main class="shell">
-      <Header session={session.view()} connection={book.connection()} signOut={signOut} />
+      <Header
+        session={session.view()}
+        connection={book.connection()}
+        signOut={signOut}
+        setNotifications={setNotifications}
+      />
       <Switch>
         <Match when={session.startError()}>
           {(error) => (

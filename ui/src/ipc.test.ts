@@ -33,11 +33,13 @@ describe("ipc", () => {
     await ipc.placeOrder(ticket, "cid-1");
     await ipc.cancelOrder("SIM-1", "C1");
     await ipc.setRedirect("loopback");
+    await ipc.setNotifications(false);
     await ipc.chartHistory("AAPL", "5", 1_700_000_000, 1_700_090_000);
     expect(invoke.mock.calls).toEqual([
       ["place_order", { ticket, clientId: "cid-1" }],
       ["cancel_order", { accountId: "SIM-1", clOrdId: "C1" }],
       ["set_redirect", { redirect: "loopback" }],
+      ["set_notifications", { enabled: false }],
       ["chart_history", { symbol: "AAPL", resolution: "5", from: 1_700_000_000, to: 1_700_090_000 }],
     ]);
   });

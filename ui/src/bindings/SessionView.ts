@@ -21,6 +21,10 @@ scopes: Array<string>,
  */
 expiresAt: string | null, 
 /**
+ * Whether fills, rejections and cancels Aries made show OS notifications.
+ */
+notifications: boolean, 
+/**
  * The last sign-in failure, for the sign-in screen.
  */
 error: AppError | null, };

@@ -16,6 +16,7 @@ export function Header(props: {
   session: SessionView | null;
   connection: ConnectionView;
   signOut: Action<[], unknown>;
+  setNotifications: Action<[boolean], unknown>;
 }) {
   const signedIn = () => props.session?.phase === "signedIn";
   return (
@@ -49,6 +50,17 @@ export function Header(props: {
         <span class="user" data-testid="user-email">
           {props.session?.user?.email ?? "Signed in"}
         </span>
+        <label class="notify-toggle" title="An OS notification for each fill, rejection and cancel made by Aries">
+          <input
+            type="checkbox"
+            data-testid="notifications-toggle"
+            checked={props.session?.notifications ?? true}
+            disabled={props.setNotifications.pending()}
+            onChange={(e) => void props.setNotifications.run(e.currentTarget.checked)}
+          />
+          Notify fills
+        </label>
+        <ErrorNote error={props.setNotifications.error()} onRetry={props.setNotifications.retry} />
         <ErrorNote error={props.signOut.error()} onRetry={props.signOut.retry} />
         <button type="button" disabled={props.signOut.pending()} onClick={() => void props.signOut.run()}>
           Sign out
