@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "keep_in_memory",
     "set_redirect",
+    "dismiss_scheme_note",
     "accounts",
     "balances",
     "positions",

@@ -43,6 +43,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         session::unlock,
         session::keep_in_memory,
         session::set_redirect,
+        session::dismiss_scheme_note,
         accounts::accounts,
         accounts::balances,
         accounts::positions,
