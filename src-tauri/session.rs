@@ -5,7 +5,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use aries_client::endpoints::DOCUMENTED_SCOPES;
 use aries_client::oauth::{RedirectUri, TokenEndpoint};
 use aries_client::stream::{AccountStream, MarketStream, StreamConfig};
 use aries_client::{AriesClient, Endpoints, RestConfig, Secret, TokenManager};
@@ -13,6 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::RwLock;
 use url::Url;
 
+use crate::config::DOCUMENTED_SCOPES;
 use crate::error::{AppError, AppResult};
 use crate::journal::OrderJournal;
 use crate::login::{CallbackSink, LoginFlow, Page};

@@ -44,7 +44,6 @@ pub async fn watch_account<R: Runtime>(
     on_event: Channel<AccountEventView>,
 ) -> AppResult<()> {
     let c = desk.connected().await?;
-    c.require(&["account:information"], "follow the account live")?;
     own(&c, &account_id)?;
     let events = c.account.events();
     let pump = tokio::spawn(pump_account(account_id, events, move |e| on_event.send(e).is_ok()));

@@ -29,20 +29,6 @@ pub const DEFAULT_SCOPES: [&str; 6] = [
     "position:information",
     "market:information",
 ];
-/// Every scope of docs/aries-api.md §2 a desktop sign-in may ask for
-/// (`user:management` excluded): the user chooses among these.
-pub const DOCUMENTED_SCOPES: [&str; 10] = [
-    "user:information",
-    "account:information",
-    "order:execution",
-    "order:information",
-    "position:information",
-    "market:information",
-    "calendar:information",
-    "options:information",
-    "analytics:information",
-    "market:supplemental",
-];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {

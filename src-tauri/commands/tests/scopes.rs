@@ -19,7 +19,7 @@ fn denied(h: &Harness, cmd: &str, args: Value, scope: &str) {
 #[test]
 fn all_ten_documented_scopes_can_be_asked_for_and_are_granted() {
     let h = Harness::new();
-    let all = aries_client::endpoints::DOCUMENTED_SCOPES;
+    let all = config::DOCUMENTED_SCOPES;
     let (callback, _) = h.sign_in_with(&all);
     h.deep_link(callback.as_str()).expect("signs in with every documented scope");
     let mut expected: Vec<String> = all.iter().map(|s| s.to_string()).collect();

@@ -2,6 +2,7 @@ import { Show } from "solid-js";
 import type { ConnectionView, SessionView } from "../bindings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
+import { missing } from "./grants";
 
 const CONNECTION_LABEL: Record<ConnectionView, string> = {
   connecting: "Connecting…",
@@ -45,6 +46,13 @@ export function Header(props: {
         >
           {CONNECTION_LABEL[props.connection]}
         </span>
+        <Show when={missing(props.session?.scopes ?? [], "trade")}>
+          {(reason) => (
+            <span class="read-only" data-testid="read-only" title={reason()}>
+              READ-ONLY
+            </span>
+          )}
+        </Show>
         <span class="user" data-testid="user-email">
           {props.session?.user?.email ?? "Signed in"}
         </span>

@@ -45,5 +45,6 @@ export function createSession() {
     unlock: updating(ipc.unlock),
     keepInMemory: updating(ipc.keepInMemory),
     setRedirect: updating(ipc.setRedirect),
+    dismissSchemeNote: updating(ipc.dismissSchemeNote),
   };
 }
