@@ -235,6 +235,11 @@ impl Desk {
             self.login.cancel();
             return Err(AppError::browser(reason));
         }
+        // A new attempt: the last one's failure no longer applies.
+        match &mut *self.state.write().await {
+            State::SignedOut { error } => *error = None,
+            State::SignedIn(_) => *lock(&self.last_error) = None,
+        }
         // A browser stuck on an error page (unknown app, refused scope or
         // redirect) never calls back: the window is not left waiting forever.
         let desk = Arc::downgrade(self);

@@ -97,18 +97,16 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       </Show>
       <div class="columns">
         <div class="side-column">
-          {gate(
-            "market",
-            "Watchlist",
-            () => <Watchlist
+          {gate("market", "Watchlist", () => (
+            <Watchlist
               book={props.book}
               symbols={symbols()}
               onSymbols={setSymbols}
               onPick={pick}
               watchError={watch.error()}
               onRetryWatch={watch.retry}
-            />,
-          )}
+            />
+          ))}
           <OrderTicket
             readOnly={lacks("trade")}
             accounts={props.view.accounts}
@@ -118,26 +116,24 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
             prefill={prefill()}
             blotter={blotter}
           />
-          {gate(
-            "balances",
-            "Balances",
-            () => <Balances
+          {gate("balances", "Balances", () => (
+            <Balances
               store={balances}
               account={account()}
               dayPl={positions.loaded() ? positions.totals().dayPl : null}
               dayEstimated={positions.totals().dayEstimated}
-            />,
-          )}
+            />
+          ))}
         </div>
         <div class="main-column">
           {gate("market", "Chart", () => <Chart book={props.book} symbol={chartSymbol()} id="main" />)}
           <WorkTabs
-            orders={gate("orders", "Orders", () => <Blotter blotter={blotter} accountId={accountId()} />)}
-            positions={gate(
-              "positions",
-              "Positions",
-              () => <Positions store={positions} book={props.book} account={account()} onClose={closePosition} />,
-            )}
+            orders={gate("orders", "Orders", () => (
+              <Blotter blotter={blotter} accountId={accountId()} readOnly={lacks("trade")} />
+            ))}
+            positions={gate("positions", "Positions", () => (
+              <Positions store={positions} book={props.book} account={account()} onClose={closePosition} />
+            ))}
             orderCount={blotter.orders().length}
             positionCount={positions.loaded() ? positions.positions().length : null}
           />

@@ -83,8 +83,9 @@ fn a_link_handed_to_a_fresh_start_says_it_belongs_to_an_earlier_run() {
     let status = h.ok("session_status", json!({}));
     assert_eq!((&status["phase"], &status["error"]["message"]), (&json!("signedOut"), &json!(error.message)));
 
-    // A link for this run's own pending sign-in still signs in.
+    // A link for this run's own pending sign-in still signs in; starting it clears the old failure.
     let (callback, _) = h.sign_in_in_browser();
+    assert_eq!(h.ok("session_status", json!({}))["error"], Value::Null);
     tauri::async_runtime::block_on(h.desk.callback_at_start(callback.as_str())).expect("this run's own sign-in");
     assert_eq!(h.ok("session_status", json!({}))["phase"], "signedIn");
 }

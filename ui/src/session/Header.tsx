@@ -38,14 +38,17 @@ export function Header(props: {
       </Show>
       <span class="spacer" />
       <Show when={signedIn()}>
-        <span
-          class="connection"
-          data-testid="connection"
-          data-state={props.connection}
-          classList={{ [`conn-${props.connection}`]: true }}
-        >
-          {CONNECTION_LABEL[props.connection]}
-        </span>
+        {/* The market stream's state: a session without market:information has none. */}
+        <Show when={missing(props.session?.scopes ?? [], "market") === null}>
+          <span
+            class="connection"
+            data-testid="connection"
+            data-state={props.connection}
+            classList={{ [`conn-${props.connection}`]: true }}
+          >
+            {CONNECTION_LABEL[props.connection]}
+          </span>
+        </Show>
         <Show when={missing(props.session?.scopes ?? [], "trade")}>
           {(reason) => (
             <span class="read-only" data-testid="read-only" title={reason()}>
