@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "keep_in_memory",
     "set_redirect",
     "set_notifications",
+    "dismiss_scheme_note",
     "accounts",
     "balances",
     "positions",

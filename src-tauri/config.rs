@@ -17,6 +17,21 @@ pub const DEEP_LINK_REDIRECT: &str = "dev.ariesdesk:/oauth/callback";
 /// The loopback redirect; the port is chosen per sign-in (RFC 8252 §7.3).
 pub const LOOPBACK_REDIRECT: &str = "http://127.0.0.1/oauth/callback";
 
+/// Every scope of docs/aries-api.md §2 a desktop sign-in may ask for
+/// (`user:management` excluded): the sign-in screen offers these.
+pub const DOCUMENTED_SCOPES: [&str; 10] = [
+    "user:information",
+    "account:information",
+    "order:execution",
+    "order:information",
+    "position:information",
+    "market:information",
+    "calendar:information",
+    "options:information",
+    "analytics:information",
+    "market:supplemental",
+];
+
 /// The config file the live mode reads, if it exists.
 pub fn config_file(config_dir: Option<&Path>) -> Option<PathBuf> {
     let path = match std::env::var_os("ARIES_DESK_CONFIG") {

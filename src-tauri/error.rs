@@ -25,12 +25,28 @@ impl AppError {
         Self::new("not_signed_in", "You are signed out. Sign in with Aries to continue.", false)
     }
 
-    pub fn no_pending_login() -> Self {
+    pub fn link_from_earlier_run() -> Self {
         Self::new(
             "auth.failed",
-            "This sign-in link does not belong to a sign-in started here (or it was already used). Start the \
-             sign-in again from Aries Desk.",
+            "This sign-in link belongs to an earlier run of Aries Desk, which closed before the sign-in finished, \
+             so it cannot be used. Start the sign-in again from here.",
             false,
+        )
+    }
+
+    pub fn sign_in_timed_out(waited: std::time::Duration) -> Self {
+        Self::new(
+            "auth.timeout",
+            format!(
+                "No answer came back from the browser within {}, so the sign-in was stopped. If the Aries page \
+                 showed an error (an unknown app, a permission or a redirect it refused), fix that first; then start \
+                 the sign-in again.",
+                match waited.as_secs() {
+                    s if s >= 60 => format!("{} minutes", s.div_ceil(60)),
+                    s => format!("{s} seconds"),
+                }
+            ),
+            true,
         )
     }
 

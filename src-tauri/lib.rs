@@ -32,7 +32,7 @@ use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
 use crate::vault::Vault;
-use crate::views::session::{Mode, RedirectChoice};
+use crate::views::session::Mode;
 
 pub fn run() {
     // RUST_LOG overrides; by default say where the sandbox simulator listens.
@@ -58,9 +58,15 @@ pub fn run() {
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());
-            listen_for_callbacks(app.handle(), desk.clone());
+            let at_start = listen_for_callbacks(app.handle(), desk.clone());
             tray::install(app.handle(), desk.clone())?;
-            tauri::async_runtime::spawn(async move { desk.restore().await });
+            tauri::async_runtime::spawn(async move {
+                desk.restore().await;
+                // After the restore, so what it finds cannot hide why the link was refused.
+                for url in at_start {
+                    let _ = desk.callback_at_start(url.as_str()).await;
+                }
+            });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -91,7 +97,7 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
             (Ok(config::sandbox_endpoints(sandbox.urls())), Some(sandbox))
         }
     };
-    let redirect = register_scheme(app);
+    let scheme_registration = register_scheme(app);
     let vault = Vault::open(data_dir.join("vault")).await;
     let journal = OrderJournal::open(&data_dir.join("journal.sqlite"))?;
     let notify_app = app.clone();
@@ -110,7 +116,8 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
                 tracing::warn!(%error, "an OS notification could not be shown");
             }
         }),
-        redirect,
+        scheme_registration,
+        sign_in_wait: aries_client::oauth::LOGIN_TTL,
         notify: Box::new(move |view| {
             let _ = notify_app.emit_to("main", "session-changed", view);
         }),
@@ -120,20 +127,21 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
 
 /// Registers `dev.ariesdesk:` with the OS where an app can do so itself, so
 /// unbundled builds receive deep links too. Where it fails, sign-in falls back
-/// to the loopback redirect.
-fn register_scheme<R: Runtime>(app: &AppHandle<R>) -> RedirectChoice {
+/// to the loopback redirect and the sign-in screen says why, once.
+fn register_scheme<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
     #[cfg(any(target_os = "linux", windows))]
     if let Err(error) = app.deep_link().register_all() {
         tracing::warn!(%error, "could not register the dev.ariesdesk: scheme; sign-in will use a loopback redirect");
-        return RedirectChoice::Loopback;
+        return Err(error.to_string());
     }
     let _ = app;
-    RedirectChoice::DeepLink
+    Ok(())
 }
 
 /// Deep links reach the running app from a second process (through the
-/// single-instance plugin) or, at a cold start, on its own command line.
-fn listen_for_callbacks<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
+/// single-instance plugin) or, at a cold start, on its own command line:
+/// those are returned, for [`Desk::callback_at_start`].
+fn listen_for_callbacks<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> Vec<Url> {
     let deliver = move |urls: Vec<Url>| {
         for url in urls {
             let desk = desk.clone();
@@ -142,11 +150,8 @@ fn listen_for_callbacks<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
             });
         }
     };
-    if let Ok(Some(urls)) = app.deep_link().get_current() {
-        deliver(urls.clone());
-    }
-    let on_open = deliver.clone();
-    app.deep_link().on_open_url(move |event| on_open(event.urls()));
+    app.deep_link().on_open_url(move |event| deliver(event.urls()));
+    app.deep_link().get_current().ok().flatten().unwrap_or_default()
 }
 
 /// The system browser, never a webview of ours (RFC 8252 §8.12). `$BROWSER`

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::RwLock;
 use url::Url;
 
+use crate::config::DOCUMENTED_SCOPES;
 use crate::error::{AppError, AppResult};
 use crate::journal::{NoticeSink, OrderJournal};
 use crate::login::{CallbackSink, LoginFlow, Page};
@@ -40,6 +41,27 @@ impl Connected {
     pub fn has_account(&self, id: &str) -> bool {
         self.accounts.iter().any(|a| a.id == id)
     }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// Refuses, before anything is sent, what this sign-in's scopes do not
+    /// allow (docs/aries-api.md §2); `any` lists scopes that each suffice.
+    pub fn require(&self, any: &[&str], to: &str) -> AppResult<()> {
+        if any.iter().any(|s| self.has_scope(s)) {
+            return Ok(());
+        }
+        Err(AppError::new(
+            "auth.denied",
+            format!(
+                "This sign-in did not grant the `{}` permission, so Aries Desk cannot {to}. Sign out and sign in \
+                 again with that permission checked.",
+                any[0]
+            ),
+            false,
+        ))
+    }
 }
 
 enum State {
@@ -65,6 +87,8 @@ pub struct Desk {
     /// The window's watched symbols and their pump; the tray ticker reads them too.
     pub subscriptions: Subscriptions,
     redirect: Mutex<RedirectChoice>,
+    /// Why the `dev.ariesdesk:` scheme could not be registered, until the user dismisses it.
+    scheme_note: Mutex<Option<String>>,
     state: RwLock<State>,
     /// The last sign-in failure while signed in (a failed re-sign-in keeps the session).
     last_error: Mutex<Option<AppError>>,
@@ -72,12 +96,14 @@ pub struct Desk {
     open_browser: Opener,
 }
 
-/// Scopes the UI may ask for: the ones this configuration knows.
+/// Scopes the UI may ask for: the documented ones (docs/aries-api.md §2) and
+/// any this configuration adds.
 fn checked_scopes(endpoints: &Endpoints, scopes: Vec<String>) -> AppResult<Vec<String>> {
     if scopes.is_empty() {
         return Err(AppError::validation("Choose at least one permission to sign in with."));
     }
-    if let Some(unknown) = scopes.iter().find(|s| !endpoints.scopes.contains(s)) {
+    let known = |s: &String| DOCUMENTED_SCOPES.contains(&s.as_str()) || endpoints.scopes.contains(s);
+    if let Some(unknown) = scopes.iter().find(|s| !known(s)) {
         return Err(AppError::validation(format!("Aries Desk does not know the permission \"{unknown}\".")));
     }
     Ok(scopes)
@@ -92,7 +118,10 @@ pub struct DeskParts {
     pub journal: OrderJournal,
     pub settings: Settings,
     pub show_notice: NoticeSink,
-    pub redirect: RedirectChoice,
+    /// Whether the OS took the `dev.ariesdesk:` scheme; if not, why (sign-in then uses loopback).
+    pub scheme_registration: Result<(), String>,
+    /// How long a sign-in waits for the browser (LOGIN_TTL in the app).
+    pub sign_in_wait: std::time::Duration,
     pub notify: Notifier,
     pub open_browser: Opener,
 }
@@ -104,19 +133,24 @@ impl Desk {
             Ok(endpoints) => (endpoints, None),
             Err(error) => (Endpoints::live(), Some(error)),
         };
+        let (redirect, scheme_note) = match parts.scheme_registration {
+            Ok(()) => (RedirectChoice::DeepLink, None),
+            Err(reason) => (RedirectChoice::Loopback, Some(scheme_note(&reason))),
+        };
         Arc::new(Desk {
             mode: parts.mode,
             endpoints,
             state: RwLock::new(State::SignedOut { error: config_error.clone() }),
             config_error,
             sandbox: parts.sandbox,
-            login: LoginFlow::default(),
+            login: LoginFlow::new(parts.sign_in_wait),
             vault: parts.vault,
             journal: parts.journal,
             settings: Arc::new(parts.settings),
             show_notice: parts.show_notice,
             subscriptions: Subscriptions::default(),
-            redirect: Mutex::new(parts.redirect),
+            redirect: Mutex::new(redirect),
+            scheme_note: Mutex::new(scheme_note),
             last_error: Mutex::new(None),
             notify: parts.notify,
             open_browser: parts.open_browser,
@@ -140,6 +174,8 @@ impl Desk {
             simulator: self.sandbox.as_ref().map(|s| s.status().simulator),
             phase,
             redirect: *lock(&self.redirect),
+            scheme_note: lock(&self.scheme_note).clone(),
+            pending_until: self.login.until().filter(|_| phase == Phase::Pending).map(|t| t.to_rfc3339()),
             vault: self.vault.state(),
             user: connected.as_ref().map(|c| c.user.clone()),
             accounts: connected.as_ref().map(|c| c.accounts.clone()).unwrap_or_default(),
@@ -177,6 +213,12 @@ impl Desk {
         Ok(self.changed().await)
     }
 
+    /// The user read the registration note: it is not shown again this run.
+    pub async fn dismiss_scheme_note(&self) -> SessionView {
+        lock(&self.scheme_note).take();
+        self.changed().await
+    }
+
     pub async fn set_redirect(&self, choice: RedirectChoice) -> SessionView {
         *lock(&self.redirect) = choice;
         self.changed().await
@@ -202,11 +244,30 @@ impl Desk {
                 }
             })
         });
-        let url = self.login.begin(&self.endpoints, scopes, choice, sink).await.map_err(AppError::browser)?;
+        let (url, attempt) =
+            self.login.begin(&self.endpoints, scopes, choice, sink).await.map_err(AppError::browser)?;
         if let Err(reason) = (self.open_browser)(&url) {
             self.login.cancel();
             return Err(AppError::browser(reason));
         }
+        // A new attempt: the last one's failure no longer applies.
+        match &mut *self.state.write().await {
+            State::SignedOut { error } => *error = None,
+            State::SignedIn(_) => *lock(&self.last_error) = None,
+        }
+        // A browser stuck on an error page (unknown app, refused scope or
+        // redirect) never calls back: the window is not left waiting forever.
+        let desk = Arc::downgrade(self);
+        let wait = self.login.wait();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            if let Some(desk) = desk.upgrade()
+                && desk.login.give_up(attempt)
+            {
+                desk.refused(AppError::sign_in_timed_out(wait)).await;
+                desk.changed().await;
+            }
+        });
         tracing::info!(redirect = ?choice, "sign-in started in the system browser");
         Ok(self.changed().await)
     }
@@ -227,14 +288,32 @@ impl Desk {
         let result = self.finish_login(raw).await;
         if let Err(error) = &result {
             tracing::warn!(code = %error.code, "a sign-in callback was refused");
-            let mut state = self.state.write().await;
-            match &mut *state {
-                State::SignedOut { error: slot } => *slot = Some(error.clone()),
-                State::SignedIn(_) => *lock(&self.last_error) = Some(error.clone()),
-            }
+            self.refused(error.clone()).await;
         }
         self.changed().await;
         result
+    }
+
+    /// A deep link on this process's own command line: the OS started the app
+    /// to deliver it, so the sign-in it answers was started by an earlier run.
+    pub async fn callback_at_start(&self, raw: &str) -> AppResult<()> {
+        if self.login.is_pending() {
+            return self.callback(raw).await;
+        }
+        let error = AppError::link_from_earlier_run();
+        tracing::warn!(code = %error.code, "a sign-in link from an earlier run was refused");
+        self.refused(error.clone()).await;
+        self.changed().await;
+        Err(error)
+    }
+
+    /// Shows a sign-in failure: on the sign-in screen, or beside a session in place.
+    async fn refused(&self, error: AppError) {
+        let mut state = self.state.write().await;
+        match &mut *state {
+            State::SignedOut { error: slot } => *slot = Some(error),
+            State::SignedIn(_) => *lock(&self.last_error) = Some(error),
+        }
     }
 
     async fn finish_login(&self, raw: &str) -> AppResult<()> {
@@ -294,13 +373,22 @@ impl Desk {
         expires_at: Option<DateTime<Utc>>,
     ) -> AppResult<Connected> {
         let client = AriesClient::new(&self.endpoints, tokens.clone(), RestConfig::default())?;
-        let user = UserView::from(&client.me().await?);
-        let accounts: Vec<AccountView> =
-            client.accounts().await?.iter().filter_map(AccountView::from_account).collect();
+        // A reduced sign-in works as far as its scopes go: what it may not read is left empty.
+        let has = |scope: &str| scopes.iter().any(|s| s == scope);
+        let user = match has("user:information") {
+            true => UserView::from(&client.me().await?),
+            false => UserView { id: String::new(), email: None },
+        };
+        let accounts: Vec<AccountView> = match has("account:information") || has("user:information") {
+            true => client.accounts().await?.iter().filter_map(AccountView::from_account).collect(),
+            false => Vec::new(),
+        };
         let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), StreamConfig::default());
         let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, StreamConfig::default());
-        for a in &accounts {
-            account.subscribe(a.id.clone());
+        if has("account:information") {
+            for a in &accounts {
+                account.subscribe(a.id.clone());
+            }
         }
         Ok(Connected { client, market, account, user, accounts, scopes, expires_at })
     }
@@ -363,6 +451,15 @@ impl Desk {
             self.changed().await;
         }
     }
+}
+
+/// What the sign-in screen says once when the OS did not take the scheme.
+fn scheme_note(reason: &str) -> String {
+    format!(
+        "Aries Desk could not register its dev.ariesdesk: sign-in link with your desktop ({reason}), so sign-in \
+         uses a loopback redirect (http://127.0.0.1) instead; it works just as well. To use the link, install \
+         xdg-utils and desktop-file-utils (they provide xdg-mime and update-desktop-database) and restart Aries Desk."
+    )
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

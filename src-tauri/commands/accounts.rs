@@ -18,6 +18,7 @@ pub async fn accounts(desk: DeskState<'_>) -> AppResult<Vec<AccountView>> {
 #[tauri::command]
 pub async fn balances(desk: DeskState<'_>, account_id: String) -> AppResult<BalancesView> {
     let c = desk.connected().await?;
+    c.require(&["account:information"], "show balances")?;
     own(&c, &account_id)?;
     Ok(BalancesView::from(&checked(&desk, c.client.balances(&account_id).await).await?))
 }
@@ -25,6 +26,8 @@ pub async fn balances(desk: DeskState<'_>, account_id: String) -> AppResult<Bala
 #[tauri::command]
 pub async fn positions(desk: DeskState<'_>, account_id: String) -> AppResult<Vec<PositionView>> {
     let c = desk.connected().await?;
+    // Either scope reads positions (docs/aries-api.md §2).
+    c.require(&["position:information", "account:information"], "show positions")?;
     own(&c, &account_id)?;
     let list = checked(&desk, c.client.positions(&account_id).await).await?;
     Ok(list.positions.iter().map(PositionView::from).collect())

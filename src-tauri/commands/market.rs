@@ -16,6 +16,7 @@ const MAX_WATCHED: usize = 200;
 #[tauri::command]
 pub async fn search_symbols(desk: DeskState<'_>, query: String) -> AppResult<Vec<SymbolHit>> {
     let c = desk.connected().await?;
+    c.require(&["market:information"], "show market data")?;
     let hits = checked(&desk, c.client.search(query.trim(), Some(20)).await).await?;
     Ok(hits.into_iter().map(SymbolHit::from).collect())
 }
@@ -38,6 +39,7 @@ pub async fn chart_history(
     to: i64,
 ) -> AppResult<Vec<BarView>> {
     let c = desk.connected().await?;
+    c.require(&["market:information"], "show market data")?;
     let history = checked(&desk, c.client.chart_history(&symbol, &resolution, from, to).await).await?;
     Ok(history.bars.into_iter().map(BarView::from).collect())
 }
@@ -58,6 +60,7 @@ pub async fn watch_quotes<R: Runtime>(
         return Err(AppError::validation(format!("Watch at most {MAX_WATCHED} symbols in one panel.")));
     }
     let c = desk.connected().await?;
+    c.require(&["market:information"], "show market data")?;
     let key = PanelKey::new(window.label(), &panel);
     desk.subscriptions.watch_quotes(&desk, c, key, symbols, on_batch).await
 }

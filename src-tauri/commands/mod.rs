@@ -44,6 +44,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         session::keep_in_memory,
         session::set_redirect,
         session::set_notifications,
+        session::dismiss_scheme_note,
         accounts::accounts,
         accounts::balances,
         accounts::positions,

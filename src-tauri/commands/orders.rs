@@ -13,9 +13,13 @@ use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
 use crate::views::orders::{OrderTicket, OrderView, PlaceResult, PreviewView};
 
+/// Every order action needs it (docs/aries-api.md §2); without it the session is read-only.
+const EXECUTION: &str = "order:execution";
+
 #[tauri::command]
 pub async fn preview_order(desk: DeskState<'_>, ticket: OrderTicket) -> AppResult<PreviewView> {
     let c = desk.connected().await?;
+    c.require(&[EXECUTION], "place, change or cancel orders (this session is read-only)")?;
     own(&c, &ticket.account_id)?;
     let client_id = mint_client_id();
     let request = ticket.request(&client_id)?;
@@ -28,6 +32,7 @@ pub async fn preview_order(desk: DeskState<'_>, ticket: OrderTicket) -> AppResul
 #[tauri::command]
 pub async fn place_order(desk: DeskState<'_>, ticket: OrderTicket, client_id: String) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
+    c.require(&[EXECUTION], "place, change or cancel orders (this session is read-only)")?;
     own(&c, &ticket.account_id)?;
     let request = ticket.request(&client_id)?;
     desk.journal.place(&desk, &c, &request).await
@@ -43,6 +48,7 @@ pub async fn check_order(desk: DeskState<'_>, client_id: String) -> AppResult<Or
 #[tauri::command]
 pub async fn cancel_order(desk: DeskState<'_>, account_id: String, cl_ord_id: String) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
+    c.require(&[EXECUTION], "place, change or cancel orders (this session is read-only)")?;
     let (order, record) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
     let mut view = OrderView::from(&record);
     desk.journal.cancel_requested(view.client_id.as_deref(), &record);
@@ -74,6 +80,7 @@ pub async fn replace_order(
     changes: OrderChanges,
 ) -> AppResult<PlaceResult> {
     let c = desk.connected().await?;
+    c.require(&[EXECUTION], "place, change or cancel orders (this session is read-only)")?;
     let (order, record) = working_order(&desk, &c, &account_id, &cl_ord_id).await?;
     let mut view = OrderView::from(&record);
     let mut builder = order.replace();
@@ -100,6 +107,7 @@ pub async fn replace_order(
 #[tauri::command]
 pub async fn list_orders(desk: DeskState<'_>, account_id: String) -> AppResult<Vec<OrderView>> {
     let c = desk.connected().await?;
+    c.require(&["order:information"], "list orders")?;
     own(&c, &account_id)?;
     let active = checked(&desk, c.client.active_orders(&account_id).await).await?;
     desk.journal.blotter(&account_id, &active)

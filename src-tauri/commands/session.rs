@@ -39,6 +39,12 @@ pub async fn keep_in_memory(desk: DeskState<'_>) -> AppResult<SessionView> {
     desk.keep_in_memory().await
 }
 
+/// The sign-in screen's registration note was read: it is not shown again this run.
+#[tauri::command]
+pub async fn dismiss_scheme_note(desk: DeskState<'_>) -> AppResult<SessionView> {
+    Ok(desk.dismiss_scheme_note().await)
+}
+
 #[tauri::command]
 pub async fn set_redirect(desk: DeskState<'_>, redirect: RedirectChoice) -> AppResult<SessionView> {
     Ok(desk.set_redirect(redirect).await)

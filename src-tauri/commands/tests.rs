@@ -24,7 +24,7 @@ use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
 use crate::vault::Vault;
-use crate::views::session::{Mode, RedirectChoice};
+use crate::views::session::Mode;
 
 /// The bundled UI's origin on Linux.
 const LOCAL: &str = "tauri://localhost";
@@ -48,17 +48,32 @@ struct Harness {
 impl Harness {
     /// The app in sandbox mode.
     fn new() -> Harness {
+        Harness::sandbox(|_| {})
+    }
+
+    /// The app in sandbox mode, built from parts `tweak` may change (a failed
+    /// scheme registration, a shorter sign-in wait).
+    fn sandbox(tweak: impl FnOnce(&mut DeskParts)) -> Harness {
         let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
-        Harness::with(Mode::Sandbox, Some(sandbox), endpoints)
+        Harness::build(Mode::Sandbox, Some(sandbox), endpoints, tweak)
     }
 
     fn with(mode: Mode, sandbox: Option<Sandbox>, endpoints: Result<Endpoints, AppError>) -> Harness {
+        Harness::build(mode, sandbox, endpoints, |_| {})
+    }
+
+    fn build(
+        mode: Mode,
+        sandbox: Option<Sandbox>,
+        endpoints: Result<Endpoints, AppError>,
+        tweak: impl FnOnce(&mut DeskParts),
+    ) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
         let notices = Arc::new(Mutex::new(Vec::new()));
         let shown = notices.clone();
-        let desk = Desk::new(DeskParts {
+        let mut parts = DeskParts {
             mode,
             endpoints,
             sandbox,
@@ -66,13 +81,16 @@ impl Harness {
             journal: OrderJournal::in_memory(SETTLE),
             settings: Settings::in_memory(),
             show_notice: Arc::new(move |notice| shown.lock().unwrap().push(notice)),
-            redirect: RedirectChoice::DeepLink,
+            scheme_registration: Ok(()),
+            sign_in_wait: aries_client::oauth::LOGIN_TTL,
             notify: Box::new(|_| {}),
             open_browser: Box::new(move |url| {
                 browser.lock().unwrap().push(url.clone());
                 Ok(())
             }),
-        });
+        };
+        tweak(&mut parts);
+        let desk = Desk::new(parts);
         let app = mock_builder()
             .invoke_handler(super::handler())
             .manage(desk.clone())
@@ -114,7 +132,12 @@ impl Harness {
     /// Starts a sign-in through the `login` command and approves it in "the
     /// browser" as the demo user. Returns the redirect URL with the code, and the code.
     fn sign_in_in_browser(&self) -> (Url, String) {
-        let pending = self.ok("login", json!({ "scopes": SCOPES }));
+        self.sign_in_with(&SCOPES)
+    }
+
+    /// [`Self::sign_in_in_browser`], asking for `scopes`.
+    fn sign_in_with(&self, scopes: &[&str]) -> (Url, String) {
+        let pending = self.ok("login", json!({ "scopes": scopes }));
         assert_eq!(pending["phase"], "pending");
         let authorize = self.opened.lock().unwrap().last().cloned().expect("the system browser was opened");
         let (code, redirect_uri) = tauri::async_runtime::block_on(approve(&authorize));
@@ -482,6 +505,9 @@ fn a_page_from_anywhere_else_gets_no_command() {
     h.origin = LOCAL;
     h.ok("session_status", json!({}));
 }
+
+mod scopes;
+mod sign_in_edges;
 
 /// Faults on the order path, through the commands: each asserts what the
 /// trader is told and what Aries holds (docs/reliability.md).

@@ -105,10 +105,15 @@ pub struct SessionView {
     pub simulator: Option<String>,
     pub phase: Phase,
     pub redirect: RedirectChoice,
+    /// Why the `dev.ariesdesk:` link could not be registered and sign-in uses
+    /// the loopback redirect; shown once, until dismissed.
+    pub scheme_note: Option<String>,
+    /// While a sign-in waits for the browser: when it is given up (RFC 3339).
+    pub pending_until: Option<String>,
     pub vault: VaultState,
     pub user: Option<UserView>,
     pub accounts: Vec<AccountView>,
-    /// Granted scopes.
+    /// Granted scopes: what the session may do (docs/aries-api.md §2).
     pub scopes: Vec<String>,
     /// When the current access token expires (RFC 3339); it is renewed before then.
     pub expires_at: Option<String>,

@@ -527,6 +527,38 @@ test("signs out", async () => {
   await shot("09-signed-out");
 });
 
+test("a read-only sign-in disables the ticket and says what each missing permission would allow", async () => {
+  // Uncheck "Place and cancel orders" and "Quotes and charts".
+  for (const scope of ["order:execution", "market:information"]) {
+    await (await browser.$(`input[value="${scope}"]`)).click();
+  }
+  await shot("09a-reduced-scopes");
+  await (await byTest("sign-in")).click();
+  await (await byTest("read-only")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "no read-only session" });
+  const session = (await invokeInPage("session_status")).value;
+  assert.ok(!session.scopes.includes("order:execution") && !session.scopes.includes("market:information"));
+  assert.match(await (await byTest("ticket-read-only")).getText(), /read-only.*order:execution/s);
+  assert.equal(await (await byTest("preview")).isEnabled(), false, "the ticket cannot be used");
+  const market = await browser.$$('[data-testid="unavailable-market"]');
+  assert.equal(market.length, 2, "the watchlist and the chart say so");
+  assert.match(await market[0].getText(), /market:information/);
+  assert.ok(await (await byTest("balances")).isDisplayed(), "what the scopes allow still shows");
+  const cancels = await browser.$$('[data-testid="cancel-order"]');
+  assert.ok(cancels.length > 0, "a working order is listed");
+  for (const button of cancels) assert.equal(await button.isEnabled(), false, "Cancel is disabled");
+  assert.equal(await (await byTest("connection")).isExisting(), false, "no quote feed to report on");
+  const refused = await invokeInPage("preview_order", {
+    ticket: {
+      accountId: session.accounts.find((a) => a.isSim).id, symbol: "AAPL", side: "BUY", kind: "LIMIT",
+      quantity: "1", limitPrice: "1.00", stopPrice: null, tif: "DAY",
+    },
+  });
+  assert.equal(JSON.parse(refused.reason).code, "auth.denied", "Rust refuses it too");
+  await shot("09b-read-only");
+  await (await browser.$("button=Sign out")).click();
+  await (await byTest("sign-in")).waitForDisplayed({ timeout: 15_000 });
+});
+
 /** Every file under `dir`, recursively. */
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

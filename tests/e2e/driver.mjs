@@ -40,8 +40,8 @@ async function waitForDriver(driver, port) {
   }
 }
 
-/** Starts the app under WebDriver with `env` added to the environment. */
-export async function startApp({ appBinary, env, logFile }) {
+/** Starts the app under WebDriver with `env` added to the environment and `args` on its command line. */
+export async function startApp({ appBinary, env, logFile, args = [] }) {
   if (!existsSync(appBinary)) throw new Error(`app binary not found at ${appBinary}; run cargo build -p aries-desk`);
   const port = await freePort();
   const nativePort = await freePort();
@@ -71,7 +71,7 @@ export async function startApp({ appBinary, env, logFile }) {
     capabilities: {
       // WebKitWebDriver speaks classic WebDriver only, not BiDi.
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: appBinary },
+      "tauri:options": { application: appBinary, args },
     },
   });
   return {

@@ -1,4 +1,4 @@
-import { Show, createEffect, createSignal, on, onCleanup } from "solid-js";
+import { type JSX, Show, createEffect, createSignal, on, onCleanup } from "solid-js";
 import { Balances } from "./account/Balances";
 import { createBalances } from "./account/balances";
 import type { TicketPrefill } from "./account/pnl";
@@ -16,6 +16,8 @@ import { PALETTE_SHORTCUT, Palette, onPaletteShortcut } from "./palette/Palette"
 import type { QuoteBook } from "./quotes/book";
 import { Watchlist } from "./quotes/Watchlist";
 import { watchSymbols } from "./quotes/watch";
+import { type Feature, allowedAccount, missing } from "./session/grants";
+import { Unavailable } from "./session/Unavailable";
 
 const DEFAULT_WATCHLIST = ["AAPL", "MSFT", "SPY"];
 
@@ -29,17 +31,27 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
     ),
   );
 
+  // A reduced sign-in: panels its scopes do not allow ask nothing of Aries and say what is missing.
+  const scopes = () => props.view.scopes;
+  const lacks = (feature: Feature) => missing(scopes(), feature);
+  // The panel is built only when allowed, so a disallowed one never calls Rust.
+  const gate = (feature: Feature, title: string, panel: () => JSX.Element) => (
+    <Show when={lacks(feature)} fallback={panel()}>
+      {(reason) => <Unavailable title={title} feature={feature} reason={reason()} />}
+    </Show>
+  );
+
   const [symbols, setSymbols] = createSignal<readonly string[]>(DEFAULT_WATCHLIST);
   const [chartSymbol, setChartSymbol] = createSignal(DEFAULT_WATCHLIST[0]);
   // Each panel subscribes under its own id; Rust streams the union.
-  const watch = watchSymbols(props.book, symbols, "watchlist");
-  watchSymbols(props.book, () => [chartSymbol()], "chart");
+  const watch = watchSymbols(props.book, () => (lacks("market") ? [] : symbols()), "watchlist");
+  watchSymbols(props.book, () => (lacks("market") ? [] : [chartSymbol()]), "chart");
   // Leaving the desk (sign-out) must not leave old quotes behind for the next sign-in.
   onCleanup(() => props.book.clear());
 
-  const blotter = createBlotter(accountId);
-  const positions = createPositions(accountId, props.book);
-  const balances = createBalances(accountId);
+  const blotter = createBlotter(allowedAccount(scopes, "orders", accountId));
+  const positions = createPositions(allowedAccount(scopes, "positions", accountId), props.book);
+  const balances = createBalances(allowedAccount(scopes, "balances", accountId));
   const account = () => props.view.accounts.find((a) => a.id === accountId());
   // A position's Close puts the closing order on the ticket (never sends it); not deduplicated either.
   const [prefill, setPrefill] = createSignal<TicketPrefill | null>(null, { equals: false });
@@ -55,7 +67,7 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   };
   // The symbol palette (Ctrl+K): Enter picks like the watchlist, Alt+Enter adds to it.
   const [paletteOpen, setPaletteOpen] = createSignal(false);
-  onPaletteShortcut(() => setPaletteOpen(true));
+  onPaletteShortcut(() => setPaletteOpen(lacks("market") === null));
   const watchSymbol = (symbol: string) => {
     if (!symbols().includes(symbol)) setSymbols([...symbols(), symbol]);
   };
@@ -64,7 +76,14 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
     <div class="desk">
       <div class="desk-top">
         <AccountPicker accounts={props.view.accounts} selected={accountId()} onSelect={setAccountId} />
-        <button type="button" class="palette-open" data-testid="palette-open" onClick={() => setPaletteOpen(true)}>
+        <button
+          type="button"
+          class="palette-open"
+          data-testid="palette-open"
+          disabled={lacks("market") !== null}
+          title={lacks("market") ?? undefined}
+          onClick={() => setPaletteOpen(true)}
+        >
           Search symbols <kbd>{PALETTE_SHORTCUT}</kbd>
         </button>
       </div>
@@ -78,15 +97,18 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       </Show>
       <div class="columns">
         <div class="side-column">
-          <Watchlist
-            book={props.book}
-            symbols={symbols()}
-            onSymbols={setSymbols}
-            onPick={pick}
-            watchError={watch.error()}
-            onRetryWatch={watch.retry}
-          />
+          {gate("market", "Watchlist", () => (
+            <Watchlist
+              book={props.book}
+              symbols={symbols()}
+              onSymbols={setSymbols}
+              onPick={pick}
+              watchError={watch.error()}
+              onRetryWatch={watch.retry}
+            />
+          ))}
           <OrderTicket
+            readOnly={lacks("trade")}
             accounts={props.view.accounts}
             accountId={accountId()}
             onAccount={setAccountId}
@@ -94,18 +116,24 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
             prefill={prefill()}
             blotter={blotter}
           />
-          <Balances
-            store={balances}
-            account={account()}
-            dayPl={positions.loaded() ? positions.totals().dayPl : null}
-            dayEstimated={positions.totals().dayEstimated}
-          />
+          {gate("balances", "Balances", () => (
+            <Balances
+              store={balances}
+              account={account()}
+              dayPl={positions.loaded() ? positions.totals().dayPl : null}
+              dayEstimated={positions.totals().dayEstimated}
+            />
+          ))}
         </div>
         <div class="main-column">
-          <Chart book={props.book} symbol={chartSymbol()} id="main" />
+          {gate("market", "Chart", () => <Chart book={props.book} symbol={chartSymbol()} id="main" />)}
           <WorkTabs
-            orders={<Blotter blotter={blotter} accountId={accountId()} />}
-            positions={<Positions store={positions} book={props.book} account={account()} onClose={closePosition} />}
+            orders={gate("orders", "Orders", () => (
+              <Blotter blotter={blotter} accountId={accountId()} readOnly={lacks("trade")} />
+            ))}
+            positions={gate("positions", "Positions", () => (
+              <Positions store={positions} book={props.book} account={account()} onClose={closePosition} />
+            ))}
             orderCount={blotter.orders().length}
             positionCount={positions.loaded() ? positions.positions().length : null}
           />

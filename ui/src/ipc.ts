@@ -36,6 +36,8 @@ export const keepInMemory = () => call<SessionView>("keep_in_memory");
 export const setRedirect = (redirect: RedirectChoice) => call<SessionView>("set_redirect", { redirect });
 /** OS notifications for fills, rejections and cancels Aries made; Rust sends them and keeps the choice. */
 export const setNotifications = (enabled: boolean) => call<SessionView>("set_notifications", { enabled });
+/** The registration note was read: Rust stops carrying it for this run. */
+export const dismissSchemeNote = () => call<SessionView>("dismiss_scheme_note");
 /** Opens TradingView's site in the system browser (lightweight-charts' licence asks for the link). */
 export const openChartCredits = () => call<void>("open_chart_credits");
 export const accounts = () => call<AccountView[]>("accounts");

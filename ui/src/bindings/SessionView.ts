@@ -11,9 +11,18 @@ export type SessionView = { mode: Mode,
 /**
  * The sandbox simulator's address, shown beside the SANDBOX marker.
  */
-simulator: string | null, phase: Phase, redirect: RedirectChoice, vault: VaultState, user: UserView | null, accounts: Array<AccountView>, 
+simulator: string | null, phase: Phase, redirect: RedirectChoice, 
 /**
- * Granted scopes.
+ * Why the `dev.ariesdesk:` link could not be registered and sign-in uses
+ * the loopback redirect; shown once, until dismissed.
+ */
+schemeNote: string | null, 
+/**
+ * While a sign-in waits for the browser: when it is given up (RFC 3339).
+ */
+pendingUntil: string | null, vault: VaultState, user: UserView | null, accounts: Array<AccountView>, 
+/**
+ * Granted scopes: what the session may do (docs/aries-api.md §2).
  */
 scopes: Array<string>, 
 /**

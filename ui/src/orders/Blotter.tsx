@@ -14,7 +14,12 @@ const explained = (status: string) => status === "REJECTED" || status === "UNKNO
 /** What a Cancel (or Check now) click left behind on its row, keyed by the clOrdId (or clientId) it was for. */
 type CancelState = { pending?: boolean; note?: string; error?: AppError };
 
-export function Blotter(props: { blotter: BlotterState; accountId: string | null }) {
+export function Blotter(props: {
+  blotter: BlotterState;
+  accountId: string | null;
+  /** Why this session cannot cancel (no `order:execution`): Cancel is disabled with the reason. */
+  readOnly?: string | null;
+}) {
   const [cancels, setCancels] = createStore<Record<string, CancelState>>({});
   // Store setters merge objects, so every field is written to drop the previous state's.
   const put = (key: string, state: CancelState) =>
@@ -110,7 +115,8 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
                           type="button"
                           class="small"
                           data-testid="cancel-order"
-                          disabled={state().pending}
+                          disabled={state().pending || !!props.readOnly}
+                          title={props.readOnly ?? undefined}
                           onClick={() => void cancel(order)}
                         >
                           {state().pending ? "Canceling…" : "Cancel"}

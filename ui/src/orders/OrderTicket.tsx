@@ -37,6 +37,8 @@ export function OrderTicket(props: {
   /** An order to put on the form (a position's Close): filled in, validated as typed, never sent by itself. */
   prefill?: TicketPrefill | null;
   blotter: Blotter;
+  /** Why this session cannot trade (no `order:execution`): the ticket is disabled and says so. */
+  readOnly?: string | null;
 }) {
   const [draft, setDraft] = createStore<Omit<TicketDraft, "accountId">>({
     symbol: "",
@@ -127,7 +129,7 @@ export function OrderTicket(props: {
   }
 
   async function requestPreview() {
-    if (locked()) return;
+    if (locked() || props.readOnly) return;
     setAttempted(true);
     const c = check();
     if (!c.ok) return;
@@ -180,8 +182,15 @@ export function OrderTicket(props: {
   return (
     <section class="panel ticket" aria-label="Order ticket">
       <h2>Order</h2>
+      <Show when={props.readOnly}>
+        {(reason) => (
+          <p class="note" role="note" data-testid="ticket-read-only">
+            {reason()}
+          </p>
+        )}
+      </Show>
       <form onSubmit={submit} novalidate>
-        <fieldset disabled={locked()} class="fields">
+        <fieldset disabled={locked() || !!props.readOnly} class="fields">
           <label>
             <span>Account</span>
             <span class="with-tag">

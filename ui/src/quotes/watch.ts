@@ -16,6 +16,8 @@ export function watchSymbols(book: QuoteBook, symbols: () => readonly string[], 
     const mine = ++generation;
     book.retain(panel, list);
     setError(null);
+    // Nothing to watch (or not allowed to: no market:information) ends the panel's subscription.
+    if (list.length === 0) return void ipc.unwatchQuotes(panel).catch(() => {});
     try {
       await ipc.watchQuotes(panel, [...list], (batch) => {
         if (mine === generation) book.apply(batch);

@@ -2,6 +2,7 @@ import { Show } from "solid-js";
 import type { ConnectionView, SessionView } from "../bindings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
+import { missing } from "./grants";
 
 // The market stream's state. "Live" beside a SANDBOX badge read as live trading, so it says what it is.
 const CONNECTION_LABEL: Record<ConnectionView, string> = {
@@ -39,14 +40,24 @@ export function Header(props: {
       </Show>
       <span class="spacer" />
       <Show when={signedIn()}>
-        <span
-          class="connection"
-          data-testid="connection"
-          data-state={props.connection}
-          classList={{ [`conn-${props.connection}`]: true }}
-        >
-          {CONNECTION_LABEL[props.connection]}
-        </span>
+        {/* The market stream's state: a session without market:information has none. */}
+        <Show when={missing(props.session?.scopes ?? [], "market") === null}>
+          <span
+            class="connection"
+            data-testid="connection"
+            data-state={props.connection}
+            classList={{ [`conn-${props.connection}`]: true }}
+          >
+            {CONNECTION_LABEL[props.connection]}
+          </span>
+        </Show>
+        <Show when={missing(props.session?.scopes ?? [], "trade")}>
+          {(reason) => (
+            <span class="read-only" data-testid="read-only" title={reason()}>
+              READ-ONLY
+            </span>
+          )}
+        </Show>
         <span class="user" data-testid="user-email">
           {props.session?.user?.email ?? "Signed in"}
         </span>

@@ -5,6 +5,7 @@ import { createAction } from "../ui/action";
 import { RedirectSetting } from "./RedirectSetting";
 import { ScopePicker } from "./ScopePicker";
 import { UnlockDialog } from "./UnlockDialog";
+import { waitingUntil } from "./deadline";
 import { DEFAULT_SCOPES } from "./scopes";
 import type { Session } from "./session";
 import { signInHeadline, signInHint } from "./signInError";
@@ -14,12 +15,24 @@ export function SignIn(props: { session: Session; view: SessionView }) {
   const [scopes, setScopes] = createSignal<string[]>([...DEFAULT_SCOPES]);
   const login = createAction(props.session.login);
   const cancel = createAction(props.session.cancelLogin);
+  const dismiss = createAction(props.session.dismissSchemeNote);
   const pending = () => props.view.phase === "pending";
   const signIn = () => void login.run(scopes());
 
   return (
     <section class="signin">
       <h2>Sign in to Aries</h2>
+      <Show when={props.view.schemeNote}>
+        {(note) => (
+          <div class="note scheme-note" role="note" data-testid="scheme-note">
+            <p>{note()}</p>
+            <button type="button" disabled={dismiss.pending()} onClick={() => void dismiss.run()}>
+              Got it
+            </button>
+            <ErrorNote error={dismiss.error()} onRetry={dismiss.retry} />
+          </div>
+        )}
+      </Show>
       <Show when={props.view.vault === "memoryOnly"}>
         <p class="note" data-testid="memory-only">
           Sign-in is kept in memory only; you will sign in again next time.
@@ -45,7 +58,20 @@ export function SignIn(props: { session: Session; view: SessionView }) {
           <div class="pending" data-testid="signin-pending">
             <p>Continue in your browser…</p>
             <p class="muted">Sign in and approve access on the Aries page that just opened, then come back here.</p>
-            <button type="button" disabled={cancel.pending()} onClick={() => void cancel.run()}>
+            <Show when={waitingUntil(props.view.pendingUntil)}>
+              {(until) => (
+                <p class="muted" data-testid="signin-deadline">
+                  If the Aries page shows an error instead, Cancel and start again. Aries Desk stops waiting at{" "}
+                  {until()}.
+                </p>
+              )}
+            </Show>
+            <button
+              type="button"
+              data-testid="cancel-sign-in"
+              disabled={cancel.pending()}
+              onClick={() => void cancel.run()}
+            >
               Cancel
             </button>
             <ErrorNote error={cancel.error()} onRetry={cancel.retry} />

@@ -46,5 +46,6 @@ export function createSession() {
     keepInMemory: updating(ipc.keepInMemory),
     setRedirect: updating(ipc.setRedirect),
     setNotifications: updating(ipc.setNotifications),
+    dismissSchemeNote: updating(ipc.dismissSchemeNote),
   };
 }

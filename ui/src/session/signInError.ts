@@ -6,6 +6,7 @@ const HEADLINES: Record<string, string> = {
   "auth.denied": "You declined access in the browser",
   "auth.expired": "Your sign-in has expired",
   "auth.failed": "The sign-in did not complete",
+  "auth.timeout": "The sign-in timed out",
   "auth.browser": "Your web browser could not be opened",
   config: "The Aries configuration needs fixing",
   network: "Aries could not be reached",
