@@ -111,6 +111,28 @@ impl PreviewView {
     }
 }
 
+/// Aries's preview of an order on the terms a change would give it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReplacePreviewView {
+    #[ts(type = "string | null")]
+    pub estimated_cost: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub commission: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub buying_power_impact: Option<Decimal>,
+    pub warnings: Vec<String>,
+}
+
+impl ReplacePreviewView {
+    pub fn new(preview: &OrderPreview) -> Self {
+        let PreviewView { estimated_cost, commission, buying_power_impact, warnings, .. } =
+            PreviewView::new(String::new(), preview);
+        ReplacePreviewView { estimated_cost, commission, buying_power_impact, warnings }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -258,6 +280,40 @@ impl PlaceResult {
             },
         }
     }
+}
+
+/// One page of the account's order history, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderPageView {
+    pub orders: Vec<OrderView>,
+    /// Pass it back for the next (older) page; null when this was the last.
+    #[ts(type = "number | null")]
+    pub next_cursor: Option<i64>,
+}
+
+/// The ids one order has had across replaces, as the journal recorded them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderChainView {
+    /// The intent's client id; null for an order placed elsewhere (the journal knows only ours).
+    pub client_id: Option<String>,
+    /// Oldest first; the last is the order's current id.
+    pub cl_ord_ids: Vec<String>,
+}
+
+/// What became of one cancel of a *Cancel all working*.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CancelReport {
+    pub cl_ord_id: String,
+    /// Aries's answer, when the cancel went out.
+    pub result: Option<PlaceResult>,
+    /// Why it did not go out or was refused before Aries answered.
+    pub error: Option<crate::error::AppError>,
 }
 
 /// Account stream events, as the blotter merges them.
