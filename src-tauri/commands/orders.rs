@@ -167,8 +167,13 @@ pub async fn replace_order(
     let outcome = checked(&desk, c.client.replace(&working_order, &request).await).await?;
     // The account stream brings the new terms; the new id is what the next action needs.
     let mut result = PlaceResult::from_outcome(outcome, |replaced| {
+        let terms = replaced.terms();
+        let mut view = view.clone();
         view.cl_ord_id = replaced.cl_ord_id().to_string();
-        view.clone()
+        view.quantity = terms.qty();
+        view.limit_price = terms.pricing().price();
+        view.stop_price = terms.pricing().stop_price();
+        view
     });
     if let PlaceResult::Unknown { message, order, .. } = &mut result {
         *message = "Aries did not answer the change in time. It was not sent again; the order may have the old \

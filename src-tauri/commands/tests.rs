@@ -594,7 +594,10 @@ mod order_panel {
         let at_aries = active_row(&h, &account, &second).expect("the order lives on under its new id");
         assert_eq!((at_aries.qty, at_aries.price), (4.into(), Some("1.50".parse().unwrap())));
         assert!(active_row(&h, &account, &first).is_none_or(|o| !o.is_working()), "the old id is dead");
-        assert_eq!(h.error_code("cancel_order", json!({ "accountId": account, "clOrdId": first })), "order.not_working");
+        assert_eq!(
+            h.error_code("cancel_order", json!({ "accountId": account, "clOrdId": first })),
+            "order.not_working"
+        );
 
         h.ok("list_orders", json!({ "accountId": account }));
         let chain = h.ok("order_chain", json!({ "accountId": account, "clOrdId": second }));

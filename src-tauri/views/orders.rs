@@ -150,6 +150,9 @@ pub struct OrderView {
     pub quantity: Decimal,
     #[ts(type = "string")]
     pub filled: Decimal,
+    /// The average fill price; null before the first fill. Aries sends no per-fill records.
+    #[ts(type = "string | null")]
+    pub average_price: Option<Decimal>,
     #[ts(type = "string | null")]
     pub limit_price: Option<Decimal>,
     #[ts(type = "string | null")]
@@ -163,6 +166,7 @@ pub struct OrderView {
     /// Why it was rejected, or the venue's text.
     pub reason: Option<String>,
     pub updated_at: Option<String>,
+    pub created_at: Option<String>,
 }
 
 impl From<&Order> for OrderView {
@@ -177,12 +181,14 @@ impl From<&Order> for OrderView {
             kind: order.order_type.as_ref().map(|t| t.as_str().to_string()),
             quantity: order.qty,
             filled: order.cum_qty,
+            average_price: Some(order.avg_price).filter(|p| !p.is_zero()),
             limit_price: order.price,
             stop_price: order.stop_price,
             tif: order.time_in_force.as_ref().map(|t| t.as_str().to_string()),
             working: order.is_working(),
             reason: order.ord_rej_reason.clone().or_else(|| order.text.clone()),
             updated_at: order.updated_at.or(order.created_at).map(|t| t.to_rfc3339()),
+            created_at: order.created_at.map(|t| t.to_rfc3339()),
             status,
         }
     }
@@ -202,6 +208,7 @@ impl OrderView {
             kind: pricing.map(|p| p.order_type().as_str().to_string()),
             quantity: terms.map(|t| t.qty()).unwrap_or_default(),
             filled: Decimal::ZERO,
+            average_price: None,
             limit_price: pricing.and_then(|p| p.price()),
             stop_price: pricing.and_then(|p| p.stop_price()),
             tif: terms.map(|t| t.time_in_force().as_str().to_string()),
@@ -211,6 +218,7 @@ impl OrderView {
                 _ => None,
             },
             updated_at: Some(entry.state.updated_at.to_rfc3339()),
+            created_at: Some(entry.created_at.to_rfc3339()),
             status,
         }
     }
@@ -229,12 +237,14 @@ impl OrderView {
             kind: Some(pricing.order_type().as_str().to_string()),
             quantity: terms.qty(),
             filled: ack.cum_qty.unwrap_or_default(),
+            average_price: None,
             limit_price: pricing.price(),
             stop_price: pricing.stop_price(),
             tif: Some(terms.time_in_force().as_str().to_string()),
             working: !ack.status.as_ref().is_some_and(|s| s.is_terminal()),
             reason: ack.ord_rej_reason.clone(),
             updated_at: ack.transact_time.map(|t| t.to_rfc3339()),
+            created_at: ack.transact_time.map(|t| t.to_rfc3339()),
             status,
         }
     }
