@@ -342,7 +342,7 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
   assert.match(dead.reason ?? "", /order.not_working/, "the old id cannot be canceled");
 
   // Click selects the row and opens its details: the clOrdId chain across the replace.
-  await (await rowOf(intent)).click();
+  await (await (await rowOf(intent)).$("td.sym")).click();
   const chain = await byTest("order-chain");
   await browser.waitUntil(async () => (await chain.getText()).includes(newId), {
     timeout: 10_000,

@@ -94,6 +94,7 @@ export function Blotter(props: { blotter: BlotterState; accountId: string | null
   function replaced(order: OrderView, result: PlaceResult, changes: OrderChanges) {
     const key = rowKey(order);
     setEditing(null);
+    grid.focus({ preventScroll: true });
     if (result.outcome === "accepted") {
       props.blotter.merge(result.order);
       const next = rowKey(result.order);
