@@ -402,6 +402,36 @@ test("older orders load from Aries's history as the list scrolls: page 2", async
   await (await byTest("orders-tab-all")).click();
 });
 
+test("cancel all working lists the orders, asks once and reports each", async () => {
+  const ids = [];
+  for (const quantity of ["1", "2"]) {
+    const placed = await invokeInPage("place_order", {
+      ticket: { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "LIMIT", quantity, limitPrice: "1.00",
+        stopPrice: null, tif: "DAY" },
+      clientId: `e2e-cancel-all-${Date.now()}-${quantity}`,
+    });
+    assert.equal(placed.value?.outcome, "accepted", JSON.stringify(placed));
+    ids.push(placed.value.order.clOrdId);
+  }
+  const button = await byTest("cancel-all");
+  await browser.waitUntil(async () => /\(2\)/.test(await button.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the two working orders did not reach the panel",
+  });
+  await button.click();
+  const panel = await byTest("cancel-all-panel");
+  await panel.waitForDisplayed({ timeout: 5_000 });
+  for (const id of ids) assert.match(await panel.getText(), new RegExp(id), "the confirmation lists each order");
+  await shot("07g-cancel-all-confirm");
+  await (await byTest("cancel-all-confirm")).click();
+  const report = await byTest("cancel-all-report");
+  await report.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no report" });
+  assert.equal((await report.getText()).match(/canceled \(CANCELED\)/g)?.length, 2, await report.getText());
+  const listed = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  for (const id of ids) assert.equal(listed.find((o) => o.clOrdId === id)?.status, "CANCELED");
+  await shot("07h-cancel-all-report");
+});
+
 /** Switches the sandbox simulator's faults through its loopback admin API. */
 async function faults(config) {
   const res = await fetch(`${simulator}/__sim/faults`, {
