@@ -24,6 +24,10 @@ const COMMANDS: &[&str] = &[
     "cancel_order",
     "replace_order",
     "list_orders",
+    "cancel_orders",
+    "preview_replace",
+    "order_history",
+    "order_chain",
 ];
 
 fn main() {

@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, TimeDelta, Utc};
 use crate::error::{AppError, AppResult};
 use crate::fill_notices::{FillNotices, Known, Notice};
 use crate::session::{Connected, Desk};
-use crate::views::orders::{OrderView, PlaceResult};
+use crate::views::orders::{OrderChainView, OrderView, PlaceResult};
 
 impl From<JournalError> for AppError {
     fn from(error: JournalError) -> Self {
@@ -188,6 +188,17 @@ impl OrderJournal {
         views.extend(active.iter().filter(|o| !is_ours(o)).map(OrderView::from));
         views.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
         Ok(views)
+    }
+
+    /// The replace chain of `cl_ord_id` in `account_id`; an order the journal
+    /// does not know (placed elsewhere) is its own one-link chain.
+    pub fn chain(&self, account_id: &str, cl_ord_id: &str) -> AppResult<OrderChainView> {
+        if let Some((client_id, cl_ord_ids)) = self.db.replace_chain(cl_ord_id)?
+            && self.db.entry(&client_id)?.is_some_and(|e| e.account_id == account_id)
+        {
+            return Ok(OrderChainView { client_id: Some(client_id), cl_ord_ids });
+        }
+        Ok(OrderChainView { client_id: None, cl_ord_ids: vec![cl_ord_id.to_string()] })
     }
 
     /// Journals the session's account events from now on, after reconciling

@@ -3,6 +3,7 @@
 //! it gets a permission, and the capability grants the window exactly these.
 
 pub mod accounts;
+pub mod history;
 pub mod market;
 pub mod orders;
 pub mod session;
@@ -58,7 +59,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         orders::place_order,
         orders::check_order,
         orders::cancel_order,
+        orders::cancel_orders,
+        orders::preview_replace,
         orders::replace_order,
         orders::list_orders,
+        history::order_history,
+        history::order_chain,
     ]
 }

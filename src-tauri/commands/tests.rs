@@ -628,3 +628,121 @@ mod issuer {
         assert_eq!(h.ok("session_status", json!({}))["phase"], "signedIn");
     }
 }
+
+mod order_panel {
+    use super::*;
+
+    /// Places a resting limit buy of `quantity` through preview and Confirm; its clOrdId.
+    fn place(h: &Harness, account: &str, quantity: &str) -> String {
+        let ticket = limit_ticket(account, quantity);
+        let client_id = h.ok("preview_order", json!({ "ticket": ticket }))["clientId"].clone();
+        let placed = h.ok("place_order", json!({ "ticket": ticket, "clientId": client_id }));
+        assert_eq!(placed["outcome"], "accepted", "{placed}");
+        placed["order"]["clOrdId"].as_str().unwrap().to_string()
+    }
+
+    fn ids(page: &Value) -> Vec<String> {
+        page["orders"].as_array().unwrap().iter().map(|o| o["clOrdId"].as_str().unwrap().to_string()).collect()
+    }
+
+    fn active_row(h: &Harness, account: &str, cl_ord_id: &str) -> Option<aries_client::models::Order> {
+        let live = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+        let orders = tauri::async_runtime::block_on(live.client.active_orders(account)).unwrap();
+        orders.into_iter().find(|o| o.cl_ord_id == cl_ord_id)
+    }
+
+    #[test]
+    fn history_pages_by_cursor_and_each_page_holds_other_orders() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let placed: Vec<String> = (1..=5).map(|q| place(&h, &account, &q.to_string())).collect();
+
+        let first = h.ok("order_history", json!({ "accountId": account, "cursor": null, "limit": 2 }));
+        let cursor = first["nextCursor"].as_i64().expect("more pages");
+        let second = h.ok("order_history", json!({ "accountId": account, "cursor": cursor, "limit": 2 }));
+        let third = h.ok("order_history", json!({ "accountId": account, "cursor": second["nextCursor"], "limit": 2 }));
+        assert_eq!((ids(&first).len(), ids(&second).len(), ids(&third).len()), (2, 2, 1));
+        assert!(third["nextCursor"].is_null(), "the last page says so: {third}");
+        // Newest first, and page 2 holds the next-older orders, none of page 1's.
+        let all: Vec<String> = [ids(&first), ids(&second), ids(&third)].concat();
+        let newest_first: Vec<String> = placed.iter().rev().cloned().collect();
+        assert_eq!(all, newest_first);
+        assert_eq!(second["orders"][0]["quantity"], "3");
+
+        let other = h.error_code("order_history", json!({ "accountId": "99999", "cursor": null, "limit": 2 }));
+        assert_ne!(other, "", "another user's account is refused");
+    }
+
+    #[test]
+    fn modify_previews_the_new_terms_then_replaces_once_and_the_old_id_is_dead() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let first = place(&h, &account, "3");
+        let changes = json!({ "quantity": "4", "limitPrice": "1.50", "stopPrice": null });
+
+        let preview = h.ok("preview_replace", json!({ "accountId": account, "clOrdId": first, "changes": changes }));
+        assert_eq!(preview["estimatedCost"], "6.00", "4 × 1.50: {preview}");
+        assert_eq!(active_row(&h, &account, &first).unwrap().qty, 3.into(), "a preview changes nothing");
+
+        let replaced = h.ok("replace_order", json!({ "accountId": account, "clOrdId": first, "changes": changes }));
+        assert_eq!(replaced["outcome"], "accepted", "{replaced}");
+        let second = replaced["order"]["clOrdId"].as_str().unwrap().to_string();
+        let at_aries = active_row(&h, &account, &second).expect("the order lives on under its new id");
+        assert_eq!((at_aries.qty, at_aries.price), (4.into(), Some("1.50".parse().unwrap())));
+        assert!(active_row(&h, &account, &first).is_none_or(|o| !o.is_working()), "the old id is dead");
+        assert_eq!(
+            h.error_code("cancel_order", json!({ "accountId": account, "clOrdId": first })),
+            "order.not_working"
+        );
+
+        h.ok("list_orders", json!({ "accountId": account }));
+        let chain = h.ok("order_chain", json!({ "accountId": account, "clOrdId": second }));
+        assert_eq!(chain["clOrdIds"], json!([first, second]), "{chain}");
+        assert!(chain["clientId"].is_string());
+    }
+
+    #[test]
+    fn a_modify_whose_answer_is_lost_is_unknown_and_never_resent() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let first = place(&h, &account, "3");
+        h.faults(json!({ "drop_response_to": "/v1/orders/replace" }));
+        let changes = json!({ "quantity": "6", "limitPrice": null, "stopPrice": null });
+        let lost = h.ok("replace_order", json!({ "accountId": account, "clOrdId": first, "changes": changes }));
+        assert_eq!(lost["outcome"], "unknown", "{lost}");
+        assert_eq!(lost["order"]["status"], "UNKNOWN");
+        assert!(lost["message"].as_str().unwrap().contains("not sent again"));
+        // Aries took the change once: one working order, on the new terms.
+        let live = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+        let orders = tauri::async_runtime::block_on(live.client.active_orders(&account)).unwrap();
+        let working: Vec<_> = orders.iter().filter(|o| o.is_working()).collect();
+        assert_eq!(working.len(), 1, "{orders:?}");
+        assert_eq!(working[0].qty, 6.into());
+    }
+
+    #[test]
+    fn cancel_all_cancels_each_working_order_once_and_reports_each() {
+        let h = Harness::new();
+        let account = h.signed_in();
+        let placed: Vec<String> = (1..=3).map(|q| place(&h, &account, &q.to_string())).collect();
+        let mut asked = placed.clone();
+        asked.push("not-an-order".into());
+
+        let reports = h.ok("cancel_orders", json!({ "accountId": account, "clOrdIds": asked }));
+        let reports = reports.as_array().unwrap();
+        assert_eq!(reports.len(), 4, "one report per order asked for");
+        for (report, id) in reports.iter().zip(&placed) {
+            assert_eq!(report["clOrdId"], json!(id));
+            assert_eq!(report["result"]["outcome"], "accepted", "{report}");
+            assert_eq!(report["result"]["order"]["status"], "CANCELED");
+        }
+        assert_eq!(reports[3]["error"]["code"], "order.not_working");
+        for id in &placed {
+            let order = active_row(&h, &account, id).expect("today's canceled order is listed");
+            assert_eq!(order.ord_status.map(|s| s.as_str().to_string()).as_deref(), Some("CANCELED"));
+        }
+        // Asked again, nothing is sent: none of them works any more.
+        let again = h.ok("cancel_orders", json!({ "accountId": account, "clOrdIds": placed }));
+        assert!(again.as_array().unwrap().iter().all(|r| r["error"]["code"] == "order.not_working"), "{again}");
+    }
+}

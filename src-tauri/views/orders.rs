@@ -111,6 +111,28 @@ impl PreviewView {
     }
 }
 
+/// Aries's preview of an order on the terms a change would give it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReplacePreviewView {
+    #[ts(type = "string | null")]
+    pub estimated_cost: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub commission: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub buying_power_impact: Option<Decimal>,
+    pub warnings: Vec<String>,
+}
+
+impl ReplacePreviewView {
+    pub fn new(preview: &OrderPreview) -> Self {
+        let PreviewView { estimated_cost, commission, buying_power_impact, warnings, .. } =
+            PreviewView::new(String::new(), preview);
+        ReplacePreviewView { estimated_cost, commission, buying_power_impact, warnings }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -128,6 +150,9 @@ pub struct OrderView {
     pub quantity: Decimal,
     #[ts(type = "string")]
     pub filled: Decimal,
+    /// The average fill price; null before the first fill. Aries sends no per-fill records.
+    #[ts(type = "string | null")]
+    pub average_price: Option<Decimal>,
     #[ts(type = "string | null")]
     pub limit_price: Option<Decimal>,
     #[ts(type = "string | null")]
@@ -141,6 +166,7 @@ pub struct OrderView {
     /// Why it was rejected, or the venue's text.
     pub reason: Option<String>,
     pub updated_at: Option<String>,
+    pub created_at: Option<String>,
 }
 
 impl From<&Order> for OrderView {
@@ -155,12 +181,14 @@ impl From<&Order> for OrderView {
             kind: order.order_type.as_ref().map(|t| t.as_str().to_string()),
             quantity: order.qty,
             filled: order.cum_qty,
+            average_price: Some(order.avg_price).filter(|p| !p.is_zero()),
             limit_price: order.price,
             stop_price: order.stop_price,
             tif: order.time_in_force.as_ref().map(|t| t.as_str().to_string()),
             working: order.is_working(),
             reason: order.ord_rej_reason.clone().or_else(|| order.text.clone()),
             updated_at: order.updated_at.or(order.created_at).map(|t| t.to_rfc3339()),
+            created_at: order.created_at.map(|t| t.to_rfc3339()),
             status,
         }
     }
@@ -180,6 +208,7 @@ impl OrderView {
             kind: pricing.map(|p| p.order_type().as_str().to_string()),
             quantity: terms.map(|t| t.qty()).unwrap_or_default(),
             filled: Decimal::ZERO,
+            average_price: None,
             limit_price: pricing.and_then(|p| p.price()),
             stop_price: pricing.and_then(|p| p.stop_price()),
             tif: terms.map(|t| t.time_in_force().as_str().to_string()),
@@ -189,6 +218,7 @@ impl OrderView {
                 _ => None,
             },
             updated_at: Some(entry.state.updated_at.to_rfc3339()),
+            created_at: Some(entry.created_at.to_rfc3339()),
             status,
         }
     }
@@ -207,12 +237,14 @@ impl OrderView {
             kind: Some(pricing.order_type().as_str().to_string()),
             quantity: terms.qty(),
             filled: ack.cum_qty.unwrap_or_default(),
+            average_price: None,
             limit_price: pricing.price(),
             stop_price: pricing.stop_price(),
             tif: Some(terms.time_in_force().as_str().to_string()),
             working: !ack.status.as_ref().is_some_and(|s| s.is_terminal()),
             reason: ack.ord_rej_reason.clone(),
             updated_at: ack.transact_time.map(|t| t.to_rfc3339()),
+            created_at: ack.transact_time.map(|t| t.to_rfc3339()),
             status,
         }
     }
@@ -258,6 +290,40 @@ impl PlaceResult {
             },
         }
     }
+}
+
+/// One page of the account's order history, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderPageView {
+    pub orders: Vec<OrderView>,
+    /// Pass it back for the next (older) page; null when this was the last.
+    #[ts(type = "number | null")]
+    pub next_cursor: Option<i64>,
+}
+
+/// The ids one order has had across replaces, as the journal recorded them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderChainView {
+    /// The intent's client id; null for an order placed elsewhere (the journal knows only ours).
+    pub client_id: Option<String>,
+    /// Oldest first; the last is the order's current id.
+    pub cl_ord_ids: Vec<String>,
+}
+
+/// What became of one cancel of a *Cancel all working*.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CancelReport {
+    pub cl_ord_id: String,
+    /// Aries's answer, when the cancel went out.
+    pub result: Option<PlaceResult>,
+    /// Why it did not go out or was refused before Aries answered.
+    pub error: Option<crate::error::AppError>,
 }
 
 /// Account stream events, as the blotter merges them.

@@ -321,6 +321,139 @@ test("the working order is canceled from the blotter", async () => {
   await shot("07-canceled");
 });
 
+/** The blotter row of an intent, looked up afresh (a merge re-renders it). */
+const rowOf = (id) => browser.$(`[data-testid="order-row"][data-client-id="${id}"]`);
+
+test("a working limit order is modified inline, then canceled by keyboard", async () => {
+  const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
+  const price = (Number(lastText.replace(/[^0-9.]/g, "")) * 0.8).toFixed(2);
+  const newPrice = (Number(price) - 1).toFixed(2);
+  await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("kind")).selectByAttribute("value", "LIMIT");
+  await (await byTest("quantity")).setValue("3");
+  await (await byTest("limit-price")).setValue(price);
+  await (await byTest("preview")).click();
+  await (await byTest("confirm")).waitForDisplayed({ timeout: 15_000 });
+  await (await byTest("confirm")).click();
+  const placed = await browser.$('[data-testid="order-row"][data-status="NEW"]');
+  await placed.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the order never showed as working" });
+  const intent = await placed.getAttribute("data-client-id");
+  const firstId = await placed.getAttribute("data-key");
+
+  await (await placed.$('[data-testid="modify-order"]')).click();
+  await (await byTest("modify-quantity")).setValue("4");
+  await (await byTest("modify-limit")).setValue(newPrice);
+  await (await byTest("modify-preview")).click();
+  const summary = await byTest("modify-summary");
+  await summary.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the change was not previewed" });
+  assert.match(await summary.getText(), new RegExp(`3 @ ${price}.*4 @ ${newPrice}`, "s"));
+  await shot("07d-modify-preview");
+  await (await byTest("modify-confirm")).click();
+  await browser.waitUntil(async () => (await (await rowOf(intent)).getAttribute("data-key")) !== firstId, {
+    timeout: 20_000,
+    timeoutMsg: "the row did not follow the new clOrdId",
+  });
+  const atAries = (await invokeInPage("list_orders", { accountId: simAccount })).value.filter(
+    (o) => o.clientId === intent,
+  );
+  assert.equal(atAries.length, 1, "one order for the intent");
+  assert.deepEqual([atAries[0].quantity, atAries[0].limitPrice, atAries[0].working], ["4", newPrice, true]);
+  const newId = atAries[0].clOrdId;
+  assert.notEqual(newId, firstId, "the old id is dead");
+  const dead = await invokeInPage("cancel_order", { accountId: simAccount, clOrdId: firstId });
+  assert.match(dead.reason ?? "", /order.not_working/, "the old id cannot be canceled");
+
+  // Click selects the row and opens its details: the clOrdId chain across the replace.
+  await (await (await rowOf(intent)).$("td.sym")).click();
+  const chain = await byTest("order-chain");
+  await browser.waitUntil(async () => (await chain.getText()).includes(newId), {
+    timeout: 10_000,
+    timeoutMsg: "the details did not show the chain",
+  });
+  assert.match(await chain.getText(), new RegExp(`${firstId}.*→.*${newId}`));
+  assert.equal(await (await rowOf(intent)).getAttribute("aria-selected"), "true");
+  await shot("07e-modified");
+
+  // The grid has focus from the click: C cancels the selected row, as the button does.
+  assert.equal(await browser.execute(() => document.activeElement?.dataset.testid), "orders-grid");
+  await browser.keys("c");
+  await browser.waitUntil(async () => (await (await rowOf(intent)).getAttribute("data-status")) === "CANCELED", {
+    timeout: 20_000,
+    timeoutMsg: "the modified order was not canceled",
+  });
+  const after = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  assert.equal(after.find((o) => o.clientId === intent).status, "CANCELED");
+  await shot("07e-modified-canceled");
+});
+
+test("older orders load from Aries's history as the list scrolls: page 2", async () => {
+  // More filled orders than one history page holds (25): market buys and sells of 1, net flat.
+  for (let i = 0; i < 24; i++) {
+    const placed = await invokeInPage("place_order", {
+      ticket: { accountId: simAccount, symbol: "AAPL", side: i % 2 ? "SELL" : "BUY", kind: "MARKET",
+        quantity: "1", limitPrice: null, stopPrice: null, tif: "DAY" },
+      clientId: `e2e-history-${Date.now()}-${i}`,
+    });
+    assert.equal(placed.value?.outcome, "accepted", JSON.stringify(placed));
+  }
+  const page1 = (await invokeInPage("order_history", { accountId: simAccount, cursor: null, limit: 25 })).value;
+  assert.ok(page1.nextCursor, "a second page exists");
+  const page2 = (await invokeInPage("order_history", { accountId: simAccount, cursor: page1.nextCursor, limit: 25 }))
+    .value;
+  const ids1 = new Set(page1.orders.map((o) => o.clOrdId));
+  assert.ok(page2.orders.length > 0 && page2.orders.every((o) => !ids1.has(o.clOrdId)), "page 2 holds other orders");
+
+  // Choosing the account again loads the history's first page afresh.
+  const other = (await invokeInPage("session_status")).value.accounts.find((a) => a.id !== simAccount).id;
+  await (await byTest(`account-${other}`)).click();
+  await (await byTest(`account-${simAccount}`)).click();
+  await (await byTest("orders-tab-filled")).click();
+  const more = await byTest("load-older");
+  await more.waitForDisplayed({ timeout: 20_000, timeoutMsg: "page 1 did not offer more" });
+  await browser.execute(() => {
+    const grid = document.querySelector('[data-testid="orders-grid"]');
+    grid.scrollTop = grid.scrollHeight;
+  });
+  await browser.waitUntil(async () => /No older orders/.test(await (await browser.$(".history-foot")).getText()), {
+    timeout: 20_000,
+    timeoutMsg: "scrolling to the end did not load page 2",
+  });
+  const filledRows = await browser.$$('[data-testid="order-row"][data-status="FILLED"]');
+  assert.ok(filledRows.length >= 24, `the Filled tab lists the filled orders (${filledRows.length})`);
+  await shot("07f-history");
+  await (await byTest("orders-tab-all")).click();
+});
+
+test("cancel all working lists the orders, asks once and reports each", async () => {
+  const ids = [];
+  for (const quantity of ["1", "2"]) {
+    const placed = await invokeInPage("place_order", {
+      ticket: { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "LIMIT", quantity, limitPrice: "1.00",
+        stopPrice: null, tif: "DAY" },
+      clientId: `e2e-cancel-all-${Date.now()}-${quantity}`,
+    });
+    assert.equal(placed.value?.outcome, "accepted", JSON.stringify(placed));
+    ids.push(placed.value.order.clOrdId);
+  }
+  const button = await byTest("cancel-all");
+  await browser.waitUntil(async () => /\(2\)/.test(await button.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the two working orders did not reach the panel",
+  });
+  await button.click();
+  const panel = await byTest("cancel-all-panel");
+  await panel.waitForDisplayed({ timeout: 5_000 });
+  for (const id of ids) assert.match(await panel.getText(), new RegExp(id), "the confirmation lists each order");
+  await shot("07g-cancel-all-confirm");
+  await (await byTest("cancel-all-confirm")).click();
+  const report = await byTest("cancel-all-report");
+  await report.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no report" });
+  assert.equal((await report.getText()).match(/canceled \(CANCELED\)/g)?.length, 2, await report.getText());
+  const listed = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  for (const id of ids) assert.equal(listed.find((o) => o.clOrdId === id)?.status, "CANCELED");
+  await shot("07h-cancel-all-report");
+});
+
 /** Switches the sandbox simulator's faults through its loopback admin API. */
 async function faults(config) {
   const res = await fetch(`${simulator}/__sim/faults`, {

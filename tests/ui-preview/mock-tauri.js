@@ -408,6 +408,8 @@
       Object.assign(found, { status: "CANCELED", working: false, updatedAt: now() });
       return { outcome: "accepted", order: structuredClone(found) };
     },
+    order_history: () => ({ orders: [], nextCursor: null }),
+    order_chain: ({ clOrdId }) => ({ clientId: null, clOrdIds: [clOrdId] }),
     "plugin:event|listen": ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) ?? []), handler]);
       return listeners.get(event).length - 1;

@@ -7,12 +7,17 @@ import type {
   AccountView,
   BalancesView,
   BarView,
+  CancelReport,
+  OrderChainView,
+  OrderChanges,
+  OrderPageView,
   OrderTicket,
   OrderView,
   PlaceResult,
   PositionView,
   PreviewView,
   QuoteBatch,
+  ReplacePreviewView,
   RedirectChoice,
   SessionView,
   SymbolHit,
@@ -53,6 +58,21 @@ export const checkOrder = (clientId: string) => call<OrderView>("check_order", {
 export const cancelOrder = (accountId: string, clOrdId: string) =>
   call<PlaceResult>("cancel_order", { accountId, clOrdId });
 export const listOrders = (accountId: string) => call<OrderView[]>("list_orders", { accountId });
+/** *Cancel all working*: each order canceled once, one report per order, in the order given. */
+export const cancelOrders = (accountId: string, clOrdIds: string[]) =>
+  call<CancelReport[]>("cancel_orders", { accountId, clOrdIds });
+/** Aries's preview of the order on the changed terms; nothing is sent to the order. */
+export const previewReplace = (accountId: string, clOrdId: string, changes: OrderChanges) =>
+  call<ReplacePreviewView>("preview_replace", { accountId, clOrdId, changes });
+/** Sends the change once; a lost answer comes back as `unknown` and is never resent. */
+export const replaceOrder = (accountId: string, clOrdId: string, changes: OrderChanges) =>
+  call<PlaceResult>("replace_order", { accountId, clOrdId, changes });
+/** One page of the last 90 days' orders, newest first; `cursor` is the previous page's `nextCursor`. */
+export const orderHistory = (accountId: string, cursor: number | null, limit: number) =>
+  call<OrderPageView>("order_history", { accountId, cursor, limit });
+/** The ids an order has had across replaces, oldest first (the journal knows only orders placed here). */
+export const orderChain = (accountId: string, clOrdId: string) =>
+  call<OrderChainView>("order_chain", { accountId, clOrdId });
 /** The account's open positions; quantities and money are decimal strings, a short has a negative quantity. */
 export const positions = (accountId: string) => call<PositionView[]>("positions", { accountId });
 /** The account's balances; every field may be absent (null). */

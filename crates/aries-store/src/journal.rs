@@ -236,6 +236,26 @@ impl Journal {
         query(&self.db(), &sql, params![account_id, rows::time(since)])
     }
 
+    /// The replace chain `cl_ord_id` belongs to: its intent's client id and
+    /// every `clOrdId` Aries gave that intent, oldest first. `None` when the
+    /// order was not placed from this journal.
+    pub fn replace_chain(&self, cl_ord_id: &str) -> Result<Option<(String, Vec<String>)>, JournalError> {
+        let db = self.db();
+        let client_id: Option<String> = db
+            .prepare_cached("SELECT client_id FROM cl_ord_ids WHERE cl_ord_id = ?1")?
+            .query_row([cl_ord_id], |r| r.get(0))
+            .optional()?;
+        let Some(client_id) = client_id else { return Ok(None) };
+        let ids = db
+            .prepare_cached(
+                "SELECT cl_ord_id FROM events WHERE client_id = ?1 AND cl_ord_id IS NOT NULL \
+                 GROUP BY cl_ord_id ORDER BY MIN(seq)",
+            )?
+            .query_map([&client_id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(Some((client_id, ids)))
+    }
+
     fn apply(&self, client_id: &str, event: Event) -> Result<(), JournalError> {
         let mut db = self.db();
         let tx = db.transaction()?;

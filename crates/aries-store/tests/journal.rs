@@ -191,8 +191,14 @@ fn the_latest_state_follows_the_events_along_a_replace_chain() {
     assert!(entry.state.cancel_requested_at.is_some());
     assert_eq!(entry.state.order, Some(filled_then_canceled));
 
+    // The chain, from any of its links, oldest first.
+    let chain = Some(("desk-1".to_string(), vec!["c1".to_string(), "c2".into(), "c3".into()]));
+    assert_eq!(journal.replace_chain("c2").unwrap(), chain);
+    assert_eq!(journal.replace_chain("c3").unwrap(), chain);
+
     // Someone else's order (placed on the web, say) is not journaled.
     assert_eq!(journal.record_event(&order("web-1", "w1", "NEW", "0", 5)).unwrap(), None);
+    assert_eq!(journal.replace_chain("w1").unwrap(), None);
     assert_eq!(ids(&journal.orders(ACCOUNT, t(0)).unwrap()), ["desk-1"]);
 }
 

@@ -12,7 +12,11 @@ side: string | null,
 /**
  * MARKET, LIMIT, STOP, STOP_LIMIT, or another venue type.
  */
-kind: string | null, quantity: string, filled: string, limitPrice: string | null, stopPrice: string | null, 
+kind: string | null, quantity: string, filled: string, 
+/**
+ * The average fill price; null before the first fill. Aries sends no per-fill records.
+ */
+averagePrice: string | null, limitPrice: string | null, stopPrice: string | null, 
 /**
  * DAY, GTC, or another time in force.
  */
@@ -28,4 +32,4 @@ working: boolean,
 /**
  * Why it was rejected, or the venue's text.
  */
-reason: string | null, updatedAt: string | null, };
+reason: string | null, updatedAt: string | null, createdAt: string | null, };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderView } from "../bindings";
-import { applyAccountEvent, mergeOrder } from "./merge";
+import { appendPage, applyAccountEvent, mergeOrder, withHistory } from "./merge";
 
 const order = (over: Partial<OrderView> = {}): OrderView => ({
   clOrdId: "C1",
@@ -11,6 +11,7 @@ const order = (over: Partial<OrderView> = {}): OrderView => ({
   kind: "LIMIT",
   quantity: "10",
   filled: "0",
+  averagePrice: null,
   limitPrice: "189.00",
   stopPrice: null,
   tif: "DAY",
@@ -18,6 +19,7 @@ const order = (over: Partial<OrderView> = {}): OrderView => ({
   working: true,
   reason: null,
   updatedAt: "2026-01-15T14:30:00Z",
+  createdAt: "2026-01-15T14:30:00Z",
   ...over,
 });
 
@@ -124,5 +126,34 @@ describe("applyAccountEvent", () => {
     };
     expect(applyAccountEvent(list, { kind: "position", position })).toBe(list);
     expect(applyAccountEvent(list, { kind: "balance", balances })).toBe(list);
+  });
+});
+
+describe("history", () => {
+  it("pages append in order and a row already held is not added twice", () => {
+    const page1 = [order({ clOrdId: "H3" }), order({ clOrdId: "H2" })];
+    const page2 = [order({ clOrdId: "H2" }), order({ clOrdId: "H1" })];
+    expect(appendPage(appendPage([], page1), page2).map((o) => o.clOrdId)).toEqual(["H3", "H2", "H1"]);
+  });
+
+  it("today's live rows win; history adds only orders not already shown, even across a replace", () => {
+    const today = [
+      order({ clOrdId: "T2", clientId: "intent-2", status: "PARTIALLY_FILLED" }),
+      order({ clOrdId: "web-1", clientId: null, symbol: "SPY" }),
+    ];
+    const history = [
+      order({ clOrdId: "T2", clientId: "intent-2", status: "NEW" }), // today's, as the history had it
+      order({ clOrdId: "T1", clientId: "intent-2" }), // the same intent before its replace
+      order({ clOrdId: "OLD", clientId: "intent-0", status: "FILLED" }),
+      order({ clOrdId: "web-0", clientId: null, symbol: "SPY", status: "CANCELED" }),
+    ];
+    const rows = withHistory(today, history);
+    expect(rows.map((o) => [o.clOrdId, o.status])).toEqual([
+      ["T2", "PARTIALLY_FILLED"],
+      ["web-1", "NEW"],
+      ["OLD", "FILLED"],
+      ["web-0", "CANCELED"],
+    ]);
+    expect(withHistory(today, [])).toBe(today);
   });
 });

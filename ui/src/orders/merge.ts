@@ -49,3 +49,22 @@ export function applyAccountEvent(orders: readonly OrderView[], event: AccountEv
       return orders;
   }
 }
+
+/** The same order in two lists: by clOrdId, else by intent across a replace. */
+const sameOrder = (a: OrderView, b: OrderView) => a.clOrdId === b.clOrdId || sameIntent(a, b);
+
+/** History pages appended in order; a row already held (a page boundary that moved) is not added twice. */
+export function appendPage(history: readonly OrderView[], page: readonly OrderView[]): readonly OrderView[] {
+  const fresh = page.filter((o) => !history.some((h) => h.clOrdId === o.clOrdId));
+  return fresh.length ? [...history, ...fresh] : history;
+}
+
+/**
+ * The panel's rows: today's blotter (live, so it wins) and then the history
+ * rows it does not already show. The history has today's orders too, and a
+ * replaced order's older link: neither is shown twice.
+ */
+export function withHistory(today: readonly OrderView[], history: readonly OrderView[]): readonly OrderView[] {
+  const older = history.filter((h) => !today.some((t) => sameOrder(t, h)));
+  return older.length ? [...today, ...older] : today;
+}
