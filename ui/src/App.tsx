@@ -1,4 +1,5 @@
-import { Match, Switch } from "solid-js";
+import { Match, Switch, createMemo } from "solid-js";
+import type { SessionView } from "./bindings";
 import { Desk } from "./Desk";
 import { createQuoteBook } from "./quotes/book";
 import { Header } from "./session/Header";
@@ -15,6 +16,9 @@ export function App() {
     const view = session.view();
     return view?.phase === "signedIn" ? view : null;
   };
+  // The desk's view: the newest signed-in one, kept through sign-out so the desk's
+  // last reactive reads while it is torn down see a session, not a stale <Match>.
+  const deskView = createMemo<SessionView | null>((last) => signedIn() ?? last, null);
 
   return (
     <main class="shell">
@@ -35,7 +39,9 @@ export function App() {
             </section>
           )}
         </Match>
-        <Match when={signedIn()}>{(view) => <Desk view={view()} book={book} />}</Match>
+        <Match when={signedIn()}>
+          <Desk view={deskView() as SessionView} book={book} />
+        </Match>
         <Match when={session.view()}>{(view) => <SignIn session={session} view={view()} />}</Match>
         <Match when={!session.view()}>
           <p class="status">Starting…</p>
