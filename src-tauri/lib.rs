@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_opener::OpenerExt;
+use tauri_plugin_window_state::StateFlags;
 use url::Url;
 
 use crate::error::AppError;
@@ -49,6 +50,14 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        // Size, position and maximised state come back at the next start (saved
+        // on close and on exit). Not visibility: the tray decides that. The
+        // webview gets none of the plugin's commands (no capability grants them).
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());
