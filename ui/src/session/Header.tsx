@@ -1,5 +1,6 @@
 import { Show } from "solid-js";
 import type { ConnectionView, SessionView } from "../bindings";
+import { LookSettings } from "../theme/LookSettings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
 
@@ -36,6 +37,7 @@ export function Header(props: {
         </span>
       </Show>
       <span class="spacer" />
+      <LookSettings />
       <Show when={signedIn()}>
         <span
           class="connection"
