@@ -21,7 +21,7 @@ const palettes: Record<string, Record<string, string>> = {
 
 /** Text colours, each drawn on the plain surfaces somewhere (prices, statuses, notes, links). */
 const INKS = ["text", "muted", "accent", "live", "up", "down", "partial", "error", "focus", "unknown"];
-const SURFACES = ["bg", "panel", "panel-2"];
+const SURFACES = ["bg", "panel", "panel-2", "field"];
 /** Tinted note and marker backgrounds, with the text colours written on them. */
 const TINTS = ["error-bg", "warn-bg", "live-bg", "live-marker-bg"];
 const ON_TINTS = ["text", "muted", "error", "live", "accent"];
