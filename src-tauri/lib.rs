@@ -24,6 +24,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
+use tauri_plugin_window_state::StateFlags;
 use url::Url;
 
 use crate::error::AppError;
@@ -55,6 +56,14 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         // Rust sends the notifications; the window is granted none of the plugin's commands.
         .plugin(tauri_plugin_notification::init())
+        // Size, position and maximised state come back at the next start (saved
+        // on close and on exit). Not visibility: the tray decides that. The
+        // webview gets none of the plugin's commands (no capability grants them).
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());

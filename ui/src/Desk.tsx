@@ -9,9 +9,11 @@ import { AccountPicker } from "./accounts/AccountPicker";
 import { pickAccount } from "./accounts/pick";
 import type { SessionView } from "./bindings";
 import { Chart } from "./chart/Chart";
+import { onGlobalKeys } from "./keys/global";
+import { HelpOverlay } from "./keys/HelpOverlay";
 import { Blotter } from "./orders/Blotter";
 import { createBlotter } from "./orders/blotter";
-import { OrderTicket } from "./orders/OrderTicket";
+import { OrderTicket, type TicketFocus } from "./orders/OrderTicket";
 import { PALETTE_SHORTCUT, Palette, onPaletteShortcut } from "./palette/Palette";
 import type { QuoteBook } from "./quotes/book";
 import { Watchlist } from "./quotes/Watchlist";
@@ -68,6 +70,15 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   // The symbol palette (Ctrl+K): Enter picks like the watchlist, Alt+Enter adds to it.
   const [paletteOpen, setPaletteOpen] = createSignal(false);
   onPaletteShortcut(() => setPaletteOpen(lacks("market") === null));
+  // `?` lists the keys (keys/keymap.ts); `t` goes to the ticket. Neither while typing.
+  const [helpOpen, setHelpOpen] = createSignal(false);
+  let ticket: TicketFocus | undefined;
+  onGlobalKeys({
+    help: () => setHelpOpen(true),
+    ticket: () => {
+      if (!helpOpen() && !paletteOpen()) ticket?.focus();
+    },
+  });
   const watchSymbol = (symbol: string) => {
     if (!symbols().includes(symbol)) setSymbols([...symbols(), symbol]);
   };
@@ -95,6 +106,9 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
           onClose={() => setPaletteOpen(false)}
         />
       </Show>
+      <Show when={helpOpen()}>
+        <HelpOverlay onClose={() => setHelpOpen(false)} />
+      </Show>
       <div class="columns">
         <div class="side-column">
           {gate("market", "Watchlist", () => (
@@ -115,6 +129,7 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
             picked={picked()}
             prefill={prefill()}
             blotter={blotter}
+            focusRef={(f) => (ticket = f)}
           />
           {gate("balances", "Balances", () => (
             <Balances

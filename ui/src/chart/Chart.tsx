@@ -13,6 +13,7 @@ import { toAppError } from "../errors";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
 import type { QuoteBook } from "../quotes/book";
+import { applied } from "../theme/look";
 import { createAction } from "../ui/action";
 import { ErrorNote } from "../ui/ErrorNote";
 import {
@@ -131,26 +132,33 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
   // autoSize it follows that element's size once it is on screen.
   const host = document.createElement("div");
   host.className = "chart-canvas";
-  const colors = themeColors();
-  const chart = createChart(host, {
-    autoSize: true,
+  let colors = themeColors();
+  const chartColors = () => ({
     layout: {
       background: { type: ColorType.Solid, color: colors.panel },
       textColor: colors.text,
       fontFamily: colors.font,
-      // Its logo needs an inline <style>, which the CSP refuses; the header links to TradingView instead.
-      attributionLogo: false,
     },
     grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
     rightPriceScale: { borderColor: colors.line },
-    timeScale: { borderColor: colors.line, rightOffset: RIGHT_OFFSET },
-    crosshair: { mode: CrosshairMode.Normal },
+    timeScale: { borderColor: colors.line },
   });
-  const candles = chart.addSeries(CandlestickSeries, {
+  const candleColors = () => ({
     upColor: colors.up,
     downColor: colors.down,
     wickUpColor: colors.up,
     wickDownColor: colors.down,
+  });
+  const chart = createChart(host, {
+    ...chartColors(),
+    autoSize: true,
+    // Its logo needs an inline <style>, which the CSP refuses; the header links to TradingView instead.
+    layout: { ...chartColors().layout, attributionLogo: false },
+    timeScale: { ...chartColors().timeScale, rightOffset: RIGHT_OFFSET },
+    crosshair: { mode: CrosshairMode.Normal },
+  });
+  const candles = chart.addSeries(CandlestickSeries, {
+    ...candleColors(),
     borderVisible: false,
     priceLineVisible: true,
   });
@@ -222,6 +230,21 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
   });
 
   createEffect(on([() => props.symbol, resolution], ([symbol, res]) => void load(symbol, res)));
+
+  // The canvas does not follow CSS: a theme or up/down change re-reads the variables
+  // (look.ts sets them before it signals) and repaints, volume bars included.
+  createEffect(
+    on(
+      applied,
+      () => {
+        colors = themeColors();
+        chart.applyOptions(chartColors());
+        candles.applyOptions(candleColors());
+        volumes.setData(toSeries(bars(), colors.volume).volumes);
+      },
+      { defer: true },
+    ),
+  );
 
   // Axis and crosshair labels follow the timeframe and the chosen zone.
   createEffect(() => {

@@ -8,9 +8,11 @@ import { kindLabel, priceLabel } from "./describe";
 
 /**
  * The explicit confirmation step between a preview and a placed order. It is
- * not part of the ticket's form and never takes focus, so Enter cannot reach it.
+ * not part of the ticket's form, so Enter in the form cannot reach it. The
+ * panel (not its Confirm button) takes the focus when shown; Escape goes Back.
  */
 export function ConfirmPanel(props: {
+  ref: (el: HTMLDivElement) => void;
   ticket: OrderTicket;
   preview: PreviewView;
   account: AccountView | undefined;
@@ -20,7 +22,20 @@ export function ConfirmPanel(props: {
 }) {
   const t = () => props.ticket;
   return (
-    <div class="confirm" classList={{ live: props.account ? !props.account.isSim : true }} data-testid="confirm-panel">
+    <div
+      ref={props.ref}
+      class="confirm"
+      classList={{ live: props.account ? !props.account.isSim : true }}
+      data-testid="confirm-panel"
+      tabindex="-1"
+      role="group"
+      aria-label="Confirm the order"
+      onKeyDown={(e) => {
+        if (e.key !== "Escape" || props.place.pending()) return;
+        e.preventDefault();
+        props.onBack();
+      }}
+    >
       <h3>
         <span classList={{ buy: t().side === "BUY", sell: t().side === "SELL" }}>{t().side}</span> {t().quantity}{" "}
         {t().symbol} {kindLabel(t().kind)} {t().kind === "MARKET" ? "" : priceLabel(t())} {t().tif}

@@ -19,6 +19,9 @@ import type { Blotter } from "./blotter";
 import { ConfirmPanel } from "./ConfirmPanel";
 import { kindLabel } from "./describe";
 
+/** Lets the desk's `t` key put the focus on the ticket. */
+export type TicketFocus = { focus: () => void };
+
 type Outcome = { tone: "ok" | "bad" | "warn"; text: string };
 type Previewed = { ticket: Ticket; view: PreviewView };
 
@@ -39,6 +42,7 @@ export function OrderTicket(props: {
   blotter: Blotter;
   /** Why this session cannot trade (no `order:execution`): the ticket is disabled and says so. */
   readOnly?: string | null;
+  focusRef?: (f: TicketFocus) => void;
 }) {
   const [draft, setDraft] = createStore<Omit<TicketDraft, "accountId">>({
     symbol: "",
@@ -62,6 +66,19 @@ export function OrderTicket(props: {
     return !c.ok && (touched[field] || attempted()) ? c.errors[field] : undefined;
   };
   const locked = () => previewed() !== null || preview.pending();
+  let symbolBox!: HTMLInputElement;
+  let quantityBox!: HTMLInputElement;
+  let previewButton!: HTMLButtonElement;
+  let confirmPanel: HTMLDivElement | undefined;
+  let outcomeLine: HTMLParagraphElement | undefined;
+  // The quantity once a symbol is on the ticket (a palette or watchlist pick), else the symbol;
+  // a preview on screen keeps the focus on its confirm step.
+  props.focusRef?.({
+    focus: () => {
+      if (previewed()) confirmPanel?.focus();
+      else (draft.symbol ? quantityBox : symbolBox).focus();
+    },
+  });
   const account = () => props.accounts.find((a) => a.id === props.accountId);
 
   // A quote row picked in the watchlist fills the symbol, unless a preview is on screen.
@@ -111,6 +128,9 @@ export function OrderTicket(props: {
       <label>
         <span>{label}</span>
         <input
+          ref={(el) => {
+            if (field === "quantity") quantityBox = el;
+          }}
           data-testid={testId}
           inputmode="decimal"
           autocomplete="off"
@@ -135,22 +155,41 @@ export function OrderTicket(props: {
     if (!c.ok) return;
     setOutcome(null);
     const view = await preview.run(c.ticket);
-    if (view) setPreviewed({ ticket: c.ticket, view });
+    if (!view) {
+      // The disabled fieldset dropped the focus; Retry is in the error note just below.
+      if (document.activeElement === document.body) previewButton.focus();
+      return;
+    }
+    setPreviewed({ ticket: c.ticket, view });
+    // The panel itself takes the focus, not its Confirm button: a second (or held)
+    // Enter lands on nothing; placing takes a deliberate Tab to Confirm, then Enter.
+    confirmPanel?.focus();
   }
 
   function back() {
     if (place.pending()) return;
+    const hadFocus = previewed() !== null && (confirmPanel?.contains(document.activeElement) ?? false);
     setPreviewed(null);
     place.clearError();
+    // Keyboard users come back where they left (the fieldset is enabled again by now).
+    if (hadFocus) previewButton.focus();
   }
 
   async function confirm() {
     const p = previewed();
     if (!p || place.pending()) return;
+    // Read before sending: the disabled Confirm button drops the focus meanwhile.
+    const hadFocus = confirmPanel?.contains(document.activeElement) ?? false;
     const result = await place.run(p.ticket, p.view.clientId);
-    if (!result) return; // the error stays on the confirm panel, with Retry when retryable
+    if (!result) {
+      if (hadFocus) confirmPanel?.focus();
+      return; // the error stays on the confirm panel, with Retry when retryable
+    }
     setPreviewed(null);
-    await report(result, p.ticket);
+    // The result line takes the focus from the vanished Confirm button (and Enter does nothing there).
+    const reported = report(result, p.ticket);
+    if (hadFocus) outcomeLine?.focus();
+    await reported;
   }
 
   async function report(result: PlaceResult, ticket: Ticket) {
@@ -217,6 +256,7 @@ export function OrderTicket(props: {
           <label>
             <span>Symbol</span>
             <input
+              ref={symbolBox}
               data-testid="symbol"
               autocomplete="off"
               spellcheck={false}
@@ -266,6 +306,7 @@ export function OrderTicket(props: {
             </select>
           </label>
           <button
+            ref={previewButton}
             type="submit"
             class="primary"
             classList={{ buy: draft.side === "BUY", sell: draft.side === "SELL" }}
@@ -279,6 +320,7 @@ export function OrderTicket(props: {
       <Show when={previewed()}>
         {(p) => (
           <ConfirmPanel
+            ref={(el) => (confirmPanel = el)}
             ticket={p().ticket}
             preview={p().view}
             account={props.accounts.find((a) => a.id === p().ticket.accountId)}
@@ -290,7 +332,7 @@ export function OrderTicket(props: {
       </Show>
       <Show when={outcome()}>
         {(o) => (
-          <p class={`outcome ${o().tone}`} data-testid="order-result" role="status">
+          <p ref={outcomeLine} class={`outcome ${o().tone}`} data-testid="order-result" role="status" tabindex="-1">
             {o().text}
           </p>
         )}

@@ -1,5 +1,6 @@
 import { Show } from "solid-js";
 import type { ConnectionView, SessionView } from "../bindings";
+import { LookSettings } from "../theme/LookSettings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
 import { missing } from "./grants";
@@ -39,6 +40,7 @@ export function Header(props: {
         </span>
       </Show>
       <span class="spacer" />
+      <LookSettings />
       <Show when={signedIn()}>
         {/* The market stream's state: a session without market:information has none. */}
         <Show when={missing(props.session?.scopes ?? [], "market") === null}>
