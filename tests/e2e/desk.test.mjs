@@ -617,7 +617,18 @@ test("an order whose answer never came is UNKNOWN, explains itself and is not se
   await shot("07b-unknown");
 });
 
+/** The client ids of the blotter's rows with `status`, whether or not they are scrolled into view. */
+const rowIds = (status) =>
+  browser.execute(
+    (status) =>
+      [...document.querySelectorAll(`[data-testid="order-row"][data-status="${status}"]`)].map((r) =>
+        r.getAttribute("data-client-id"),
+      ),
+    status,
+  );
+
 test("an order whose answer was lost after Aries booked it is found, once", async () => {
+  const working = await rowIds("NEW");
   await previewRestingBuy();
   await faults({ drop_response_to: "/v1/orders" });
   await (await byTest("confirm")).click();
@@ -626,9 +637,16 @@ test("an order whose answer was lost after Aries booked it is found, once", asyn
     timeoutMsg: "the ticket did not report the lost answer",
   });
   await faults({});
-  const found = await browser.$('[data-testid="order-row"][data-status="NEW"]');
-  await found.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the lost order was never found" });
-  assert.equal(await heldAtAries(await found.getAttribute("data-client-id")), 1, "placed exactly once");
+  let foundId;
+  await browser.waitUntil(
+    async () => {
+      foundId = (await rowIds("NEW")).find((id) => !working.includes(id));
+      return Boolean(foundId);
+    },
+    { timeout: 30_000, timeoutMsg: "the lost order was never found" },
+  );
+  assert.equal(await heldAtAries(foundId), 1, "placed exactly once");
+  await (await browser.$(`[data-testid="order-row"][data-client-id="${foundId}"]`)).scrollIntoView();
   await shot("07c-found");
 });
 
