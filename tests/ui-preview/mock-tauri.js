@@ -50,7 +50,15 @@
       phase: "signedIn",
       user: { id: "u-1", email: "dana@example.com", name: "Dana Trader" },
       accounts: live ? accounts.filter((a) => !a.isSim) : accounts,
-      scopes: ["user:information", "market:information"],
+      // What the app asks for by default (src-tauri config): a full trading session.
+      scopes: [
+        "user:information",
+        "account:information",
+        "order:execution",
+        "order:information",
+        "position:information",
+        "market:information",
+      ],
       expiresAt: new Date(Date.now() + 3600_000).toISOString(),
       error: null,
     });
