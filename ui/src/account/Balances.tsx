@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
 import type { AccountView, BalancesView } from "../bindings";
-import { AccountTag } from "../ui/AccountTag";
+import { AccountPanelTitle } from "../ui/AccountTag";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { BalancesStore } from "./balances";
 import { type Decimal, parse } from "./decimal";
@@ -67,17 +67,7 @@ export function Balances(props: {
       aria-label="Balances"
       data-testid="balances"
     >
-      <h2 class="panel-title">
-        <span>Balances</span>
-        <Show when={props.account}>
-          {(a) => (
-            <>
-              <AccountTag account={a()} />
-              <span class="acct-name">{a().name}</span>
-            </>
-          )}
-        </Show>
-      </h2>
+      <AccountPanelTitle title="Balances" account={props.account} />
       <ErrorNote error={props.store.error()} onRetry={props.store.retry} testId="balances-error" />
       <Show when={props.store.balances()}>
         <dl class="figures balance-figures">

@@ -1,7 +1,7 @@
 import { For, Show, createMemo } from "solid-js";
 import type { AccountView } from "../bindings";
 import type { QuoteBook } from "../quotes/book";
-import { AccountTag } from "../ui/AccountTag";
+import { AccountPanelTitle } from "../ui/AccountTag";
 import { ErrorNote } from "../ui/ErrorNote";
 import { ZERO, parse, sum as total } from "./decimal";
 import * as fmt from "./money";
@@ -44,17 +44,7 @@ export function Positions(props: {
       data-testid="positions"
       data-state={state()}
     >
-      <h2 class="panel-title">
-        <span>Positions</span>
-        <Show when={props.account}>
-          {(a) => (
-            <>
-              <AccountTag account={a()} />
-              <span class="acct-name">{a().name}</span>
-            </>
-          )}
-        </Show>
-      </h2>
+      <AccountPanelTitle title="Positions" account={props.account} />
       <ErrorNote error={props.store.error()} onRetry={props.store.retry} testId="positions-error" />
       <ErrorNote error={props.store.quoteError()} onRetry={props.store.retryQuotes} testId="positions-quotes-error" />
       <Show when={positions().length > 0}>
