@@ -190,29 +190,30 @@ test("the sim account is picked and marked, and a live quote changes", async () 
 });
 
 test("the panels resize by mouse and keyboard, and the layout survives a reload", async () => {
-  const side = await byTest("side-column");
-  const splitter = await byTest("splitter-side");
-  const width = async () => Math.round((await side.getSize()).width);
+  // Looked up at each use: a reload replaces every element.
+  const side = () => byTest("side-column");
+  const splitter = () => byTest("splitter-side");
+  const width = async () => Math.round((await (await side()).getSize()).width);
   const before = await width();
   // The mouse: the column splitter dragged 120px to the right widens the side column.
-  await splitter.dragAndDrop({ x: 120, y: 0 });
+  await (await splitter()).dragAndDrop({ x: 120, y: 0 });
   await browser.waitUntil(async () => (await width()) >= before + 100, {
     timeout: 5_000,
-    timeoutMsg: `dragging the splitter left the side column at ${await width()}px (was ${before}px)`,
+    timeoutMsg: `dragging the splitter did not widen the side column (${before}px)`,
   });
   // The keyboard: End goes to the widest, an arrow steps back; the value is the width.
-  await splitter.click();
+  await (await splitter()).click();
   await browser.keys("End");
-  assert.equal(await splitter.getAttribute("aria-valuenow"), "640");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "640");
   await browser.keys("ArrowLeft");
-  assert.equal(await splitter.getAttribute("aria-valuenow"), "624");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "624");
   assert.equal(await width(), 624, "the side column is as wide as its splitter says");
   // The chart's height follows its own splitter (Shift+ArrowUp: four steps of 16px).
-  const chartArea = await browser.$('[data-testid="chart"] .chart-area');
-  const chartBefore = (await chartArea.getSize()).height;
+  const chartHeight = async () => (await (await browser.$('[data-testid="chart"] .chart-area')).getSize()).height;
+  const chartBefore = await chartHeight();
   await (await byTest("splitter-chart")).click();
   await browser.keys(["Shift", "ArrowUp"]);
-  await browser.waitUntil(async () => (await chartArea.getSize()).height === chartBefore - 64, {
+  await browser.waitUntil(async () => (await chartHeight()) === chartBefore - 64, {
     timeout: 5_000,
     timeoutMsg: "the chart did not follow its splitter",
   });
@@ -226,9 +227,10 @@ test("the panels resize by mouse and keyboard, and the layout survives a reload"
   await browser.refresh();
   await (await byTest("user-email")).waitForDisplayed({ timeout: 20_000, timeoutMsg: "the reload lost the session" });
   await instrumentPage();
-  await (await byTest("side-column")).waitForDisplayed({ timeout: 10_000 });
+  await (await side()).waitForDisplayed({ timeout: 10_000 });
   assert.equal(await width(), 624, "the side column's width came back after the reload");
-  assert.equal((await chartArea.getSize()).height, chartBefore - 64, "and the chart's height");
+  await (await byTest("chart")).waitForExist({ timeout: 15_000 });
+  assert.equal(await chartHeight(), chartBefore - 64, "and the chart's height");
   await (await byTest(`account-${simAccount}`)).click();
 
   // Which panels, where: the side column on the right, Balances hidden.
@@ -238,8 +240,9 @@ test("the panels resize by mouse and keyboard, and the layout survives a reload"
   await (await byTest("layout-balances")).click();
   await menu.click(); // closes the menu for the picture
   await (await byTest("balances")).waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: "Balances still shown" });
-  const main = await browser.$(".main-column");
-  assert.ok((await side.getLocation()).x > (await main.getLocation()).x, "the side column moved to the right");
+  const x = async (el) => (await el.getLocation()).x;
+  const main = () => browser.$(".main-column");
+  assert.ok((await x(await side())) > (await x(await main())), "the side column moved to the right");
   await browser.pause(500);
   await shot("04g-layout");
 
@@ -248,8 +251,8 @@ test("the panels resize by mouse and keyboard, and the layout survives a reload"
   await (await byTest("layout-reset")).click();
   await menu.click();
   await (await byTest("balances")).waitForDisplayed({ timeout: 10_000, timeoutMsg: "Reset did not bring Balances back" });
-  assert.ok((await side.getLocation()).x < (await main.getLocation()).x, "the side column is back on the left");
-  assert.equal(await splitter.getAttribute("aria-valuenow"), "400");
+  assert.ok((await x(await side())) < (await x(await main())), "the side column is back on the left");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "400");
   const reset = JSON.parse(await browser.execute((k) => localStorage.getItem(k), key));
   assert.deepEqual(reset, { sideWidth: 400, chartHeight: 420, side: "left", balances: true });
 });
