@@ -171,14 +171,16 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
         />
         <div class="main-column">
           {gate("market", "Chart", () => <Chart book={props.book} symbol={chartSymbol()} id="main" />)}
-          <Splitter
-            orientation="horizontal"
-            label="Chart height"
-            value={layout().chartHeight}
-            limits={CHART_HEIGHT}
-            onChange={(chartHeight) => changeLayout({ chartHeight })}
-            testId="splitter-chart"
-          />
+          <Show when={lacks("market") === null}>
+            <Splitter
+              orientation="horizontal"
+              label="Chart height"
+              value={layout().chartHeight}
+              limits={CHART_HEIGHT}
+              onChange={(chartHeight) => changeLayout({ chartHeight })}
+              testId="splitter-chart"
+            />
+          </Show>
           <WorkTabs
             orders={gate("orders", "Orders", () => (
               <Blotter blotter={blotter} accountId={accountId()} readOnly={lacks("trade")} />
