@@ -64,6 +64,30 @@ function invokeInPage(cmd, args = {}) {
   );
 }
 
+/**
+ * Records every IPC answer from here on, for the secrets check (the IPC transport
+ * is fetch() to the ipc: scheme, answers and channel data alike), and the page's
+ * script errors. Again after a reload, which starts a fresh page.
+ */
+function instrumentPage() {
+  return browser.execute(() => {
+    const fetch = window.fetch.bind(window);
+    window.__captured = [];
+    // Script errors in the page, reported by the tests that would otherwise only time out.
+    window.__errors = [];
+    window.addEventListener("error", (e) => window.__errors.push(String(e.message)));
+    window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason?.message ?? e.reason)));
+    window.fetch = async (...args) => {
+      const response = await fetch(...args);
+      response
+        .clone()
+        .text()
+        .then((body) => window.__captured.push(body), () => {});
+      return response;
+    };
+  });
+}
+
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
@@ -111,24 +135,7 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
   assert.equal(notSignedIn.ok, false);
   assert.equal(JSON.parse(notSignedIn.reason).code, "not_signed_in");
 
-  // Record every IPC answer from here on, for the secrets check: the IPC
-  // transport is fetch() to the ipc: scheme, answers and channel data alike.
-  await browser.execute(() => {
-    const fetch = window.fetch.bind(window);
-    window.__captured = [];
-    // Script errors in the page, reported by the tests that would otherwise only time out.
-    window.__errors = [];
-    window.addEventListener("error", (e) => window.__errors.push(String(e.message)));
-    window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason?.message ?? e.reason)));
-    window.fetch = async (...args) => {
-      const response = await fetch(...args);
-      response
-        .clone()
-        .text()
-        .then((body) => window.__captured.push(body), () => {});
-      return response;
-    };
-  });
+  await instrumentPage();
   await shot("01-signed-out");
 });
 
@@ -180,6 +187,74 @@ test("the sim account is picked and marked, and a live quote changes", async () 
     timeoutMsg: "the AAPL quote never changed",
   });
   await shot("04-live-quote");
+});
+
+test("the panels resize by mouse and keyboard, and the layout survives a reload", async () => {
+  // Looked up at each use: a reload replaces every element.
+  const side = () => byTest("side-column");
+  const splitter = () => byTest("splitter-side");
+  const width = async () => Math.round((await (await side()).getSize()).width);
+  const before = await width();
+  // The mouse: the column splitter dragged 120px to the right widens the side column.
+  await (await splitter()).dragAndDrop({ x: 120, y: 0 });
+  await browser.waitUntil(async () => (await width()) >= before + 100, {
+    timeout: 5_000,
+    timeoutMsg: `dragging the splitter did not widen the side column (${before}px)`,
+  });
+  // The keyboard: End goes to the widest, an arrow steps back; the value is the width.
+  await (await splitter()).click();
+  await browser.keys("End");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "640");
+  await browser.keys("ArrowLeft");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "624");
+  assert.equal(await width(), 624, "the side column is as wide as its splitter says");
+  // The chart's height follows its own splitter (Shift+ArrowUp: four steps of 16px).
+  const chartHeight = async () => (await (await browser.$('[data-testid="chart"] .chart-area')).getSize()).height;
+  const chartBefore = await chartHeight();
+  await (await byTest("splitter-chart")).click();
+  await browser.keys(["Shift", "ArrowUp"]);
+  await browser.waitUntil(async () => (await chartHeight()) === chartBefore - 64, {
+    timeout: 5_000,
+    timeoutMsg: "the chart did not follow its splitter",
+  });
+
+  const session = (await invokeInPage("session_status")).value;
+  const key = `aries-desk.layout.${session.mode}:${session.user.id}`;
+  const stored = JSON.parse(await browser.execute((k) => localStorage.getItem(k), key));
+  assert.deepEqual([stored.sideWidth, stored.chartHeight], [624, chartBefore - 64], "saved under the user's key");
+
+  // A reload starts the UI afresh: the session is Rust's, the layout comes back from storage.
+  await browser.refresh();
+  await (await byTest("user-email")).waitForDisplayed({ timeout: 20_000, timeoutMsg: "the reload lost the session" });
+  await instrumentPage();
+  await (await side()).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await width(), 624, "the side column's width came back after the reload");
+  await (await byTest("chart")).waitForExist({ timeout: 15_000 });
+  assert.equal(await chartHeight(), chartBefore - 64, "and the chart's height");
+  await (await byTest(`account-${simAccount}`)).click();
+
+  // Which panels, where: the side column on the right, Balances hidden.
+  const menu = await browser.$('[data-testid="layout-menu"] summary');
+  await menu.click();
+  await (await byTest("layout-side-right")).click();
+  await (await byTest("layout-balances")).click();
+  await menu.click(); // closes the menu for the picture
+  await (await byTest("balances")).waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: "Balances still shown" });
+  const x = async (el) => (await el.getLocation()).x;
+  const main = () => browser.$(".main-column");
+  assert.ok((await x(await side())) > (await x(await main())), "the side column moved to the right");
+  await browser.pause(500);
+  await shot("04g-layout");
+
+  // Reset layout: the defaults, saved as such.
+  await menu.click();
+  await (await byTest("layout-reset")).click();
+  await menu.click();
+  await (await byTest("balances")).waitForDisplayed({ timeout: 10_000, timeoutMsg: "Reset did not bring Balances back" });
+  assert.ok((await x(await side())) < (await x(await main())), "the side column is back on the left");
+  assert.equal(await (await splitter()).getAttribute("aria-valuenow"), "400");
+  const reset = JSON.parse(await browser.execute((k) => localStorage.getItem(k), key));
+  assert.deepEqual(reset, { sideWidth: 400, chartHeight: 420, side: "left", balances: true });
 });
 
 /** The focused element's data-testid. */

@@ -11,6 +11,10 @@ import type { SessionView } from "./bindings";
 import { Chart } from "./chart/Chart";
 import { onGlobalKeys } from "./keys/global";
 import { HelpOverlay } from "./keys/HelpOverlay";
+import { CHART_HEIGHT, SIDE_WIDTH, layoutKey } from "./layout/layout";
+import { LayoutMenu } from "./layout/LayoutMenu";
+import { Splitter } from "./layout/Splitter";
+import { createLayout } from "./layout/store";
 import { Blotter } from "./orders/Blotter";
 import { createBlotter } from "./orders/blotter";
 import { OrderTicket, type TicketFocus } from "./orders/OrderTicket";
@@ -51,9 +55,22 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   // Leaving the desk (sign-out) must not leave old quotes behind for the next sign-in.
   onCleanup(() => props.book.clear());
 
+  // Sizes, sides and shown panels, per backend and user (layout/layout.ts).
+  const { layout, change: changeLayout, reset: resetLayout } = createLayout(() =>
+    layoutKey(props.view.mode, props.view.user?.id ?? ""),
+  );
+  let columns: HTMLDivElement | undefined;
+  // CSS variables through the CSSOM: the CSP forbids style attributes.
+  createEffect(() => {
+    columns?.style.setProperty("--side-width", `${layout().sideWidth}px`);
+    columns?.style.setProperty("--chart-height", `${layout().chartHeight}px`);
+  });
+
   const blotter = createBlotter(allowedAccount(scopes, "orders", accountId));
   const positions = createPositions(allowedAccount(scopes, "positions", accountId), props.book);
-  const balances = createBalances(allowedAccount(scopes, "balances", accountId));
+  // A hidden Balances panel streams nothing.
+  const balancesAccount = allowedAccount(scopes, "balances", accountId);
+  const balances = createBalances(() => (layout().balances ? balancesAccount() : null));
   const account = () => props.view.accounts.find((a) => a.id === accountId());
   // A position's Close puts the closing order on the ticket (never sends it); not deduplicated either.
   const [prefill, setPrefill] = createSignal<TicketPrefill | null>(null, { equals: false });
@@ -97,6 +114,7 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
         >
           Search symbols <kbd>{PALETTE_SHORTCUT}</kbd>
         </button>
+        <LayoutMenu layout={layout()} onChange={changeLayout} onReset={resetLayout} />
       </div>
       <Show when={paletteOpen()}>
         <Palette
@@ -109,8 +127,8 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       <Show when={helpOpen()}>
         <HelpOverlay onClose={() => setHelpOpen(false)} />
       </Show>
-      <div class="columns">
-        <div class="side-column">
+      <div ref={columns} class="columns" classList={{ "side-right": layout().side === "right" }}>
+        <div class="side-column" data-testid="side-column">
           {gate("market", "Watchlist", () => (
             <Watchlist
               book={props.book}
@@ -131,17 +149,38 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
             blotter={blotter}
             focusRef={(f) => (ticket = f)}
           />
-          {gate("balances", "Balances", () => (
-            <Balances
-              store={balances}
-              account={account()}
-              dayPl={positions.loaded() ? positions.totals().dayPl : null}
-              dayEstimated={positions.totals().dayEstimated}
-            />
-          ))}
+          <Show when={layout().balances}>
+            {gate("balances", "Balances", () => (
+              <Balances
+                store={balances}
+                account={account()}
+                dayPl={positions.loaded() ? positions.totals().dayPl : null}
+                dayEstimated={positions.totals().dayEstimated}
+              />
+            ))}
+          </Show>
         </div>
+        <Splitter
+          orientation="vertical"
+          label="Side column width"
+          value={layout().sideWidth}
+          limits={SIDE_WIDTH}
+          growsBackwards={layout().side === "right"}
+          onChange={(sideWidth) => changeLayout({ sideWidth })}
+          testId="splitter-side"
+        />
         <div class="main-column">
           {gate("market", "Chart", () => <Chart book={props.book} symbol={chartSymbol()} id="main" />)}
+          <Show when={lacks("market") === null}>
+            <Splitter
+              orientation="horizontal"
+              label="Chart height"
+              value={layout().chartHeight}
+              limits={CHART_HEIGHT}
+              onChange={(chartHeight) => changeLayout({ chartHeight })}
+              testId="splitter-chart"
+            />
+          </Show>
           <WorkTabs
             orders={gate("orders", "Orders", () => (
               <Blotter blotter={blotter} accountId={accountId()} readOnly={lacks("trade")} />
