@@ -183,7 +183,7 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
           </Show>
           <WorkTabs
             orders={gate("orders", "Orders", () => (
-              <Blotter blotter={blotter} accountId={accountId()} readOnly={lacks("trade")} />
+              <Blotter blotter={blotter} accountId={accountId()} account={account()} readOnly={lacks("trade")} />
             ))}
             positions={gate("positions", "Positions", () => (
               <Positions store={positions} book={props.book} account={account()} onClose={closePosition} />

@@ -1,9 +1,10 @@
 import { For, Show, createEffect, createSignal, on } from "solid-js";
 import { createStore } from "solid-js/store";
-import type { AppError, OrderChanges, OrderView, PlaceResult } from "../bindings";
+import type { AccountView, AppError, OrderChanges, OrderView, PlaceResult } from "../bindings";
 import { toAppError } from "../errors";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
+import { AccountPanelTitle } from "../ui/AccountTag";
 import { ErrorNote } from "../ui/ErrorNote";
 import { CancelAll } from "./CancelAll";
 import { ModifyOrder } from "./ModifyOrder";
@@ -25,6 +26,8 @@ const modifiable = (o: OrderView) => o.working && o.status !== "UNKNOWN" && o.cl
 export function Blotter(props: {
   blotter: BlotterState;
   accountId: string | null;
+  /** The account shown, so its SIM or LIVE mark is on the panel. */
+  account?: AccountView | undefined;
   /** Why this session cannot change orders (no `order:execution`): Modify and Cancel are disabled with it. */
   readOnly?: string | null;
 }) {
@@ -159,9 +162,13 @@ export function Blotter(props: {
   }
 
   return (
-    <section class="panel blotter" aria-label="Orders">
+    <section
+      class="panel blotter"
+      classList={{ "acct-sim": props.account?.isSim === true, "acct-live": props.account?.isSim === false }}
+      aria-label="Orders"
+    >
       <div class="blotter-head">
-        <h2>Orders</h2>
+        <AccountPanelTitle title="Orders" account={props.account} />
         <div class="tab-strip order-tabs" role="tablist" aria-label="Order filter">
           <For each={TABS}>
             {(t) => (
