@@ -16,6 +16,7 @@ import type { QuoteBook } from "../quotes/book";
 import { applied } from "../theme/look";
 import { createAction } from "../ui/action";
 import { ErrorNote } from "../ui/ErrorNote";
+import { storedFields } from "../ui/stored";
 import {
   RESOLUTIONS,
   applyTick,
@@ -74,14 +75,9 @@ type Prefs = { resolution: Resolution; zone: Zone };
 const prefsKey = (id: string) => `aries-desk.chart.${id}`;
 
 function readPrefs(id: string): Prefs {
-  let saved: { resolution?: unknown; zone?: unknown } | null = null;
-  try {
-    saved = JSON.parse(localStorage.getItem(prefsKey(id)) ?? "null");
-  } catch {
-    // unreadable: the defaults
-  }
-  const resolution = saved?.resolution;
-  return { resolution: isResolution(resolution) ? resolution : "1", zone: saved?.zone === "local" ? "local" : "ny" };
+  const field = storedFields(localStorage.getItem(prefsKey(id)));
+  const resolution = field("resolution");
+  return { resolution: isResolution(resolution) ? resolution : "1", zone: field("zone") === "local" ? "local" : "ny" };
 }
 
 function writePrefs(id: string, prefs: Prefs) {

@@ -2,6 +2,7 @@
 // chart is and whether Balances shows. Pure, so the limits and the parsing of
 // what storage holds are tested without a DOM; store.ts keeps it per user.
 import type { Mode } from "../bindings";
+import { storedFields } from "../ui/stored";
 
 export type Side = "left" | "right";
 export type Layout = {
@@ -36,14 +37,7 @@ export const clamp = (value: number, limits: Limits) => Math.round(Math.min(limi
  * are brought within their limits.
  */
 export function parseLayout(raw: string | null): Layout {
-  let saved: unknown = null;
-  try {
-    saved = raw === null ? null : JSON.parse(raw);
-  } catch {
-    saved = null;
-  }
-  const field = (name: string) =>
-    saved !== null && typeof saved === "object" ? (saved as Record<string, unknown>)[name] : undefined;
+  const field = storedFields(raw);
   const size = (name: string, fallback: number, limits: Limits) => {
     const v = field(name);
     return typeof v === "number" && Number.isFinite(v) ? clamp(v, limits) : fallback;

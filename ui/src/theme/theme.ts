@@ -1,6 +1,7 @@
 // The trader's look: which palette (following the OS unless overridden) and
 // which up/down colours. Pure, so the choice logic is tested without a DOM;
 // look.ts applies it to the page.
+import { storedFields } from "../ui/stored";
 
 export type ThemeChoice = "system" | "light" | "dark";
 export type Palette = "light" | "dark";
@@ -30,14 +31,7 @@ export function resolvePalette(choice: ThemeChoice, systemDark: boolean): Palett
 
 /** A stored look, tolerant of anything (an older version, a hand edit): unknown values fall back to the defaults. */
 export function parseLook(raw: string | null): Look {
-  let saved: unknown = null;
-  try {
-    saved = raw === null ? null : JSON.parse(raw);
-  } catch {
-    saved = null;
-  }
-  const field = (name: string) =>
-    saved !== null && typeof saved === "object" ? (saved as Record<string, unknown>)[name] : undefined;
+  const field = storedFields(raw);
   const theme = THEME_CHOICES.find((c) => c.value === field("theme"))?.value ?? DEFAULT_LOOK.theme;
   const upDown = UP_DOWN_CHOICES.find((c) => c.value === field("upDown"))?.value ?? DEFAULT_LOOK.upDown;
   return { theme, upDown };
