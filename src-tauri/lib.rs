@@ -15,6 +15,7 @@ mod settings;
 mod stream;
 mod subscriptions;
 mod tray;
+mod unlock_policy;
 mod vault;
 pub mod views;
 

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use aries_client::oauth::TokenGrant;
 use aries_client::{PersistenceError, Secret, TokenPersistence};
@@ -16,6 +17,7 @@ use aries_store::vault::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
+use crate::unlock_policy::{Backoff, check_new_passphrase};
 use crate::views::session::VaultState;
 
 /// What a sign-in needs besides its refresh token to be resumed.
@@ -53,6 +55,8 @@ struct Inner {
 pub struct Vault {
     dir: PathBuf,
     inner: Arc<Mutex<Inner>>,
+    /// Wrong passphrases and the wait they imposed (unlock_policy).
+    backoff: Arc<Mutex<Backoff>>,
 }
 
 impl From<VaultError> for AppError {
@@ -103,14 +107,14 @@ impl Vault {
                 Inner { store: Arc::new(MemoryStore::default()), state: VaultState::MemoryOnly }
             }
         };
-        Vault { dir, inner: Arc::new(Mutex::new(inner)) }
+        Vault { dir, inner: Arc::new(Mutex::new(inner)), backoff: Arc::default() }
     }
 
     /// A vault in memory, for tests.
     #[cfg(test)]
     pub fn in_memory() -> Vault {
         let inner = Inner { store: Arc::new(MemoryStore::default()), state: VaultState::MemoryOnly };
-        Vault { dir: PathBuf::new(), inner: Arc::new(Mutex::new(inner)) }
+        Vault { dir: PathBuf::new(), inner: Arc::new(Mutex::new(inner)), backoff: Arc::default() }
     }
 
     pub fn state(&self) -> VaultState {
@@ -133,15 +137,32 @@ impl Vault {
 
     /// Opens (or creates) the snapshot with a key derived from `passphrase`.
     /// A sign-in made while locked (kept in memory under `profile`) moves into
-    /// it, unless the snapshot already holds a sign-in of its own.
+    /// it, unless the snapshot already holds a sign-in of its own. A new
+    /// passphrase must be long enough; wrong ones make the next try wait.
     pub async fn unlock(&self, passphrase: Secret, profile: &str) -> AppResult<()> {
-        if !matches!(self.state(), VaultState::Locked | VaultState::NeedsPassphrase) {
+        let state = self.state();
+        if !matches!(state, VaultState::Locked | VaultState::NeedsPassphrase) {
             return Err(AppError::new("vault.unlocked", "The vault is already open.", false));
         }
+        if state == VaultState::NeedsPassphrase {
+            check_new_passphrase(passphrase.expose())?;
+        }
+        lock(&self.backoff).check(Instant::now())?;
         let dir = self.dir.clone();
-        let (store, _) = tokio::task::spawn_blocking(move || open_store(&dir, Some(&passphrase)))
+        let opened = tokio::task::spawn_blocking(move || open_store(&dir, Some(&passphrase)))
             .await
-            .map_err(|e| AppError::new("vault.unavailable", format!("The vault could not be opened ({e})."), true))??;
+            .map_err(|e| AppError::new("vault.unavailable", format!("The vault could not be opened ({e})."), true))?;
+        let (store, _) = match opened {
+            Ok(opened) => {
+                lock(&self.backoff).succeeded();
+                opened
+            }
+            Err(VaultError::WrongKey) => {
+                lock(&self.backoff).failed(Instant::now());
+                return Err(VaultError::WrongKey.into());
+            }
+            Err(error) => return Err(error.into()),
+        };
         let mut inner = self.lock();
         if let Some(in_memory) = inner.store.get(profile)? {
             store.put(profile, &in_memory)?;
@@ -185,8 +206,12 @@ impl Vault {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.inner)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Saves each rotated refresh token, with what resuming needs, before the
@@ -216,7 +241,7 @@ mod tests {
 
     fn vault_in(state: VaultState) -> Vault {
         let inner = Inner { store: Arc::new(MemoryStore::default()), state };
-        Vault { dir: PathBuf::new(), inner: Arc::new(Mutex::new(inner)) }
+        Vault { dir: PathBuf::new(), inner: Arc::new(Mutex::new(inner)), backoff: Arc::default() }
     }
 
     #[test]
@@ -229,6 +254,18 @@ mod tests {
         let sealed = vault_in(VaultState::Locked);
         assert_eq!(sealed.keep_in_memory().unwrap_err().code, "vault.unlocked");
         assert_eq!(sealed.state(), VaultState::Locked);
+    }
+
+    #[tokio::test]
+    async fn a_new_passphrase_that_is_too_short_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Inner { store: Arc::new(MemoryStore::default()), state: VaultState::NeedsPassphrase };
+        let vault =
+            Vault { dir: dir.path().to_path_buf(), inner: Arc::new(Mutex::new(inner)), backoff: Arc::default() };
+        let refused = vault.unlock(Secret::new("hunter2"), "p").await.unwrap_err();
+        assert_eq!(refused.code, "vault.weak");
+        assert_eq!(vault.state(), VaultState::NeedsPassphrase);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no salt, no snapshot");
     }
 
     #[tokio::test]

@@ -42,8 +42,9 @@ export function UnlockDialog(props: {
         >
           <h2 id="unlock-title">Keep your sign-in on this computer?</h2>
           <p class="muted">
-            No system keychain was found. Choose a passphrase to keep your sign-in encrypted here; you will type it
-            when Aries Desk starts. Or continue without saving, and sign in each time.
+            No system keychain was found. Choose a passphrase of at least 12 characters (a few words) to keep your
+            sign-in encrypted here; you will type it when Aries Desk starts. Or continue without saving, and sign in
+            each time.
           </p>
         </Show>
         <input
