@@ -157,9 +157,21 @@ impl Desk {
         })
     }
 
-    /// The vault key of this backend's sign-in: a sandbox token must never be offered to live Aries.
+    /// A name for this backend that is the same at every start: the sandbox
+    /// is one practice venue whatever port its simulator took, and a live
+    /// backend is its client at its token endpoint. Sign-ins and anything
+    /// saved per backend (watchlists, …) are keyed by it, so a sandbox token
+    /// is never offered to live Aries.
+    pub fn backend_id(&self) -> String {
+        match self.mode {
+            Mode::Sandbox => "sandbox".to_owned(),
+            Mode::Live => format!("live:{}:{}", self.endpoints.client_id, self.endpoints.token_url),
+        }
+    }
+
+    /// The vault key of this backend's sign-in.
     fn profile(&self) -> String {
-        format!("session:{}:{}", self.endpoints.client_id, self.endpoints.token_url)
+        format!("session:{}", self.backend_id())
     }
 
     pub async fn view(&self) -> SessionView {
