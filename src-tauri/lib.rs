@@ -102,7 +102,7 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
     let (endpoints, sandbox) = match mode {
         Mode::Live => (config::live_endpoints(config_file.as_deref()).map_err(AppError::config), None),
         Mode::Sandbox => {
-            let sandbox = Sandbox::start().await?;
+            let sandbox = Sandbox::start(Some(&data_dir.join("sandbox"))).await?;
             tracing::info!(simulator = %sandbox.status().simulator, "sandbox started");
             (Ok(config::sandbox_endpoints(sandbox.urls())), Some(sandbox))
         }

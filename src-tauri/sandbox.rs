@@ -2,6 +2,11 @@
 //! in-process simulator on a random loopback port, signed into through the
 //! same browser and deep-link path as live Aries. Its sign-in answers carry
 //! `iss` (RFC 9207), so the app's issuer check runs in the sandbox too.
+//! Its state (the practice accounts' orders, positions and money, and the
+//! sign-ins it issued) lives in the app's data folder, so the sandbox is the
+//! same venue at every start whatever port it takes (docs/simulator.md).
+
+use std::path::Path;
 
 use aries_sim::{FaultConfig, RunningSim, SimConfig, Urls};
 use serde::Serialize;
@@ -17,12 +22,15 @@ pub struct SandboxStatus {
 }
 
 impl Sandbox {
-    /// Must run inside a Tokio runtime: the simulator spawns its tasks there.
+    /// Starts the simulator with its state kept in `state_dir` (`None`: a
+    /// fresh venue that forgets everything, as most tests want). Must run
+    /// inside a Tokio runtime: the simulator spawns its tasks there.
     /// `ARIES_DESK_SIM_RECORD_SECRETS=1` makes the simulator list what it
     /// issued at `/__sim/secrets`, for the end-to-end secrets check only.
-    pub async fn start() -> std::io::Result<Self> {
+    pub async fn start(state_dir: Option<&Path>) -> std::io::Result<Self> {
         let record_secrets = std::env::var("ARIES_DESK_SIM_RECORD_SECRETS").is_ok_and(|v| v == "1");
-        let config = SimConfig { record_secrets, send_iss: true, ..SimConfig::default() };
+        let state_dir = state_dir.map(Path::to_path_buf);
+        let config = SimConfig { record_secrets, send_iss: true, state_dir, ..SimConfig::default() };
         let sim = RunningSim::start(0, config, FaultConfig::default()).await?;
         Ok(Sandbox { sim })
     }
@@ -44,7 +52,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_sandbox_is_a_loopback_simulator_that_answers() {
-        let sandbox = Sandbox::start().await.expect("simulator starts");
+        let sandbox = Sandbox::start(None).await.expect("simulator starts");
         let addr = sandbox.status().simulator;
         let port: u16 = addr.strip_prefix("http://127.0.0.1:").expect("loopback http URL").parse().unwrap();
         assert_ne!(port, 0);

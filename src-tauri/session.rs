@@ -370,7 +370,7 @@ impl Desk {
             }
             Err(error) => {
                 if error.code == "auth.expired" || error.code == "vault.corrupt" {
-                    self.vault.forget();
+                    self.vault.forget(&self.profile());
                 }
                 *self.state.write().await = State::SignedOut { error: Some(error) };
             }
@@ -420,12 +420,13 @@ impl Desk {
         drop(previous);
     }
 
-    /// Signs out: streams stop, the saved sign-in is wiped, the journal stays.
+    /// Signs out: streams stop, this backend's saved sign-in is wiped (other
+    /// backends' stay), the journal stays.
     pub async fn logout(&self) -> SessionView {
         self.login.cancel();
         let previous = std::mem::replace(&mut *self.state.write().await, State::SignedOut { error: None });
         self.subscriptions.clear();
-        self.vault.forget();
+        self.vault.forget(&self.profile());
         if let State::SignedIn(connected) = previous {
             // Streams stop when the last command holding the session finishes.
             drop(connected);
@@ -459,7 +460,7 @@ impl Desk {
             *state = State::SignedOut { error: Some(error.clone()) };
             drop(state);
             self.subscriptions.clear();
-            self.vault.forget();
+            self.vault.forget(&self.profile());
             self.changed().await;
         }
     }

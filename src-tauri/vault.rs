@@ -194,9 +194,10 @@ impl Vault {
         VaultSlot { vault: self.clone(), profile, meta }
     }
 
-    /// Wipes the saved sign-in (sign-out, or a session the server ended).
-    pub fn forget(&self) {
-        if let Err(error) = self.store().wipe() {
+    /// Wipes `profile`'s saved sign-in (sign-out, or a session the server
+    /// ended); other backends' sign-ins stay.
+    pub fn forget(&self, profile: &str) {
+        if let Err(error) = self.store().remove(profile) {
             tracing::warn!(%error, "the saved sign-in could not be wiped");
         }
     }
@@ -277,7 +278,9 @@ mod tests {
         assert_eq!(saved.refresh_token.expose(), "rt-1");
         assert_eq!(saved.meta.scopes, ["a"]);
         assert!(vault.saved("other").is_none(), "profiles are apart");
-        vault.forget();
+        vault.slot("other".into(), saved.meta).save_refresh_token(&Secret::new("rt-other")).await.unwrap();
+        vault.forget("p");
         assert!(vault.saved("p").is_none());
+        assert_eq!(vault.saved("other").expect("kept").refresh_token.expose(), "rt-other", "only p is forgotten");
     }
 }

@@ -54,7 +54,12 @@ impl Harness {
     /// The app in sandbox mode, built from parts `tweak` may change (a failed
     /// scheme registration, a shorter sign-in wait).
     fn sandbox(tweak: impl FnOnce(&mut DeskParts)) -> Harness {
-        let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+        Harness::sandbox_in(None, tweak)
+    }
+
+    /// [`Self::sandbox`], with the simulator's state kept in `state_dir`.
+    fn sandbox_in(state_dir: Option<&std::path::Path>, tweak: impl FnOnce(&mut DeskParts)) -> Harness {
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start(state_dir)).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
         Harness::build(Mode::Sandbox, Some(sandbox), endpoints, tweak)
     }
@@ -506,6 +511,7 @@ fn a_page_from_anywhere_else_gets_no_command() {
     h.ok("session_status", json!({}));
 }
 
+mod restart;
 mod scopes;
 mod sign_in_edges;
 

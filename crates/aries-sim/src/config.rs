@@ -48,6 +48,9 @@ pub struct SimConfig {
     /// Put RFC 9207 `iss` in every authorization response and say so in the
     /// RFC 8414 metadata. Off by default: Aries documents no `iss`.
     pub send_iss: bool,
+    /// Keep the book and the refresh tokens in this folder across restarts
+    /// (crate::state_file); `None` starts afresh every time, as tests do.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -68,6 +71,7 @@ impl Default for SimConfig {
             tick: Duration::from_millis(250),
             record_secrets: false,
             send_iss: false,
+            state_dir: None,
         }
     }
 }

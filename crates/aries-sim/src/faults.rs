@@ -41,6 +41,10 @@ pub struct FaultConfig {
     /// Handle the next request whose path starts with this prefix, then answer
     /// with its status but a body that is not JSON (a proxy mangling the answer).
     pub garble_response_to: Option<String>,
+    /// Handle the next request whose path starts with this prefix, then never
+    /// answer it (the connection stays open): the caller is left waiting, as
+    /// when the app is closed or killed between sending an order and its answer.
+    pub hold_response_to: Option<String>,
     /// Orders keep the OAuth client's id as their `clientId`, whatever the
     /// request sent: a server that does not echo client order ids.
     pub ignore_client_ids: bool,
@@ -112,7 +116,11 @@ pub async fn middleware(State(sim): State<SharedSim>, request: Request, next: Ne
     }
     let drop = sim.faults.take_one_shot(&path, |c| &mut c.drop_response_to);
     let garble = sim.faults.take_one_shot(&path, |c| &mut c.garble_response_to);
+    let hold = sim.faults.take_one_shot(&path, |c| &mut c.hold_response_to);
     let response = next.run(request).await;
+    if hold {
+        return std::future::pending().await;
+    }
     if garble {
         let (mut parts, _) = response.into_parts();
         parts.headers.remove(axum::http::header::CONTENT_LENGTH);

@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod registry;
 pub mod scope;
 pub mod secrets;
+pub mod state_file;
 pub mod tokens;
 pub mod ws_session;
 
@@ -28,6 +29,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{MarketHours, SimConfig};
 pub use faults::FaultConfig;
+use state_file::StateFile;
 
 /// Everything one simulator instance knows.
 pub struct Sim {
@@ -47,20 +49,29 @@ pub struct Sim {
 pub type SharedSim = Arc<Sim>;
 
 impl Sim {
-    pub fn new(config: SimConfig, faults: FaultConfig, issuer: String) -> SharedSim {
+    /// Fails only when a state folder is set and cannot be created.
+    pub fn new(config: SimConfig, faults: FaultConfig, issuer: String) -> std::io::Result<SharedSim> {
         let registry = registry::Registry::default();
-        Arc::new(Sim {
+        let file = |name| config.state_dir.as_deref().map(|dir| StateFile::in_dir(dir, name)).transpose();
+        let (token_file, book_file) = (file("tokens.json")?, file("book.json")?);
+        let market = market::Market::new(&config);
+        Ok(Arc::new(Sim {
             issuer,
-            tokens: tokens::TokenStore::new(config.access_ttl, config.refresh_ttl, config.rotate_refresh_tokens),
+            tokens: tokens::TokenStore::new(
+                config.access_ttl,
+                config.refresh_ttl,
+                config.rotate_refresh_tokens,
+                token_file,
+            ),
             limiter: ratelimit::RateLimiter::default(),
             faults: faults::Faults::new(faults, config.seed),
             oauth: oauth::OAuthState::default(),
-            market: market::Market::new(&config),
-            broker: broker::Broker::new(&registry),
+            broker: broker::Broker::new(&registry, &market, book_file),
+            market,
             secrets: secrets::SecretRecorder::new(config.record_secrets),
             registry,
             config,
-        })
+        }))
     }
 
     /// The `iss` of every authorization response (RFC 9207 §2), if sent at all.
@@ -127,7 +138,7 @@ impl RunningSim {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let urls = Urls::new(addr);
-        let sim = Sim::new(config, faults, urls.issuer.clone());
+        let sim = Sim::new(config, faults, urls.issuer.clone())?;
         let mut tasks = vec![market::start(sim.clone()), broker::start(sim.clone())];
         let (tx, rx) = oneshot::channel();
         let app = router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();

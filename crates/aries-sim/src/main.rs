@@ -50,6 +50,10 @@ struct Args {
     /// the `issuer` URL printed at start.
     #[arg(long)]
     send_iss: bool,
+    /// Keep accounts, orders, positions and sign-ins in this folder across
+    /// restarts (refresh tokens only as digests).
+    #[arg(long)]
+    state_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_faults(s: &str) -> Result<FaultConfig, String> {
@@ -75,6 +79,7 @@ async fn main() -> std::io::Result<()> {
         rate_limits: !args.no_rate_limits,
         record_secrets: args.record_secrets,
         send_iss: args.send_iss,
+        state_dir: args.state_dir,
         ..SimConfig::default()
     };
     let sim = RunningSim::start(args.port, config, args.faults.unwrap_or_default()).await?;

@@ -62,7 +62,7 @@ pub struct User {
     pub created_at: &'static str,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Account {
     /// Also the string `trading_account_id` and `sterling_account_id` (as `id.to_string()`),
     /// so any of the candidate ids of docs/aries-api.md §5 works.

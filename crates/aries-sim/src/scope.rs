@@ -77,9 +77,23 @@ impl FromStr for Scope {
     }
 }
 
-/// A set of granted scopes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A set of granted scopes; saved as the space-separated list OAuth uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct ScopeSet(pub BTreeSet<Scope>);
+
+impl From<ScopeSet> for String {
+    fn from(scopes: ScopeSet) -> String {
+        scopes.to_string()
+    }
+}
+
+impl TryFrom<String> for ScopeSet {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        ScopeSet::parse(&s)
+    }
+}
 
 impl ScopeSet {
     /// Parses a space-separated list; the error names the first unknown scope.

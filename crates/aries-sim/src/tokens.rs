@@ -1,6 +1,7 @@
 //! Access and refresh tokens. Access tokens are HS256 JWTs; refresh tokens are
 //! opaque, rotate on every use, and belong to a family: presenting a spent one
-//! revokes the whole family (RFC 9700 §4.14).
+//! revokes the whole family (RFC 9700 §4.14). Refresh tokens are looked up
+//! by their SHA-256 digest, so a saved store (crate::state_file) holds none.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -9,9 +10,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::OAuthError;
 use crate::scope::ScopeSet;
+use crate::state_file::StateFile;
 
 /// What a valid access token says about its bearer.
 #[derive(Clone, Debug)]
@@ -47,6 +50,7 @@ struct Claims {
     jti: String,
 }
 
+#[derive(Serialize, Deserialize)]
 struct RefreshRecord {
     family: String,
     user_id: u64,
@@ -56,8 +60,9 @@ struct RefreshRecord {
     spent: bool,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Inner {
+    /// By the token's digest ([`digest`]).
     refresh: HashMap<String, RefreshRecord>,
     revoked_families: HashSet<String>,
     /// family → user, so revoking a user finds every family.
@@ -71,6 +76,13 @@ pub struct TokenStore {
     refresh_ttl: Duration,
     rotate: bool,
     inner: Mutex<Inner>,
+    /// Where refresh records are kept across restarts, if anywhere.
+    file: Option<StateFile>,
+}
+
+/// The key a refresh token is found by: its SHA-256, in hex.
+fn digest(refresh_token: &str) -> String {
+    Sha256::digest(refresh_token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn now_secs() -> u64 {
@@ -85,8 +97,11 @@ pub fn random_hex(bytes: usize) -> String {
 }
 
 impl TokenStore {
-    pub fn new(access_ttl: Duration, refresh_ttl: Duration, rotate: bool) -> Self {
-        // A fresh signing key per run: tokens from another run are simply invalid.
+    /// A store that remembers its refresh tokens in `file` (read back now)
+    /// and forgets access tokens at a restart: a resumed client refreshes.
+    pub fn new(access_ttl: Duration, refresh_ttl: Duration, rotate: bool, file: Option<StateFile>) -> Self {
+        let inner = file.as_ref().and_then(StateFile::load).unwrap_or_default();
+        // A fresh signing key per run: access tokens from another run are simply invalid.
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
         TokenStore {
@@ -95,14 +110,25 @@ impl TokenStore {
             access_ttl,
             refresh_ttl,
             rotate,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
+            file,
         }
+    }
+
+    /// Runs a change on the records and saves them before anyone is answered.
+    fn change<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        let mut inner = self.inner.lock().unwrap();
+        let result = f(&mut inner);
+        if let Some(file) = &self.file {
+            file.save(&*inner);
+        }
+        result
     }
 
     /// Issues a new token pair in a new family (after an authorization code).
     pub fn issue(&self, user_id: u64, client_id: &str, scopes: &ScopeSet) -> TokenResponse {
         let family = random_hex(16);
-        self.inner.lock().unwrap().families.insert(family.clone(), user_id);
+        self.change(|inner| inner.families.insert(family.clone(), user_id));
         self.issue_in_family(&family, user_id, client_id, scopes, true)
     }
 
@@ -128,17 +154,15 @@ impl TokenStore {
             jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing");
         let refresh_token = with_refresh.then(|| {
             let token = format!("rt_{}", random_hex(32));
-            self.inner.lock().unwrap().refresh.insert(
-                token.clone(),
-                RefreshRecord {
-                    family: family.to_string(),
-                    user_id,
-                    client_id: client_id.to_string(),
-                    scopes: scopes.clone(),
-                    expires_at: now + self.refresh_ttl.as_secs(),
-                    spent: false,
-                },
-            );
+            let record = RefreshRecord {
+                family: family.to_string(),
+                user_id,
+                client_id: client_id.to_string(),
+                scopes: scopes.clone(),
+                expires_at: now + self.refresh_ttl.as_secs(),
+                spent: false,
+            };
+            self.change(|inner| inner.refresh.insert(digest(&token), record));
             token
         });
         TokenResponse {
@@ -154,10 +178,8 @@ impl TokenStore {
     /// Redeems a refresh token. With rotation on, the presented token is spent
     /// and a new one is issued; presenting a spent token revokes its family.
     pub fn refresh(&self, refresh_token: &str, client_id: &str) -> Result<TokenResponse, OAuthError> {
-        let (family, user_id, scopes) = {
-            let mut guard = self.inner.lock().unwrap();
-            let inner = &mut *guard;
-            let Some(record) = inner.refresh.get_mut(refresh_token) else {
+        let (family, user_id, scopes) = self.change(|inner| {
+            let Some(record) = inner.refresh.get_mut(&digest(refresh_token)) else {
                 return Err(OAuthError::invalid_grant("refresh token is unknown"));
             };
             if record.client_id != client_id {
@@ -179,8 +201,8 @@ impl TokenStore {
             if self.rotate {
                 record.spent = true;
             }
-            (family, record.user_id, record.scopes.clone())
-        };
+            Ok((family, record.user_id, record.scopes.clone()))
+        })?;
         let mut response = self.issue_in_family(&family, user_id, client_id, &scopes, self.rotate);
         if !self.rotate {
             response.refresh_token = None;
@@ -216,23 +238,24 @@ impl TokenStore {
     /// The family of a refresh token, spent or not. The OAuth endpoints use it
     /// to tie a family to the authorization code and redirect that started it.
     pub fn family_of(&self, refresh_token: &str) -> Option<String> {
-        self.inner.lock().unwrap().refresh.get(refresh_token).map(|r| r.family.clone())
+        self.inner.lock().unwrap().refresh.get(&digest(refresh_token)).map(|r| r.family.clone())
     }
 
     /// Revokes one family: its access tokens stop validating and its refresh
     /// tokens stop refreshing (a replayed authorization code, RFC 6749 §4.1.2).
     pub fn revoke_family(&self, family: &str) {
-        self.inner.lock().unwrap().revoked_families.insert(family.to_string());
+        self.change(|inner| inner.revoked_families.insert(family.to_string()));
     }
 
     /// Revokes every token family of a user (fault injection: "revoked tokens").
     pub fn revoke_user(&self, user_id: u64) -> usize {
-        let mut inner = self.inner.lock().unwrap();
-        let families: Vec<String> =
-            inner.families.iter().filter(|(_, u)| **u == user_id).map(|(f, _)| f.clone()).collect();
-        let n = families.len();
-        inner.revoked_families.extend(families);
-        n
+        self.change(|inner| {
+            let families: Vec<String> =
+                inner.families.iter().filter(|(_, u)| **u == user_id).map(|(f, _)| f.clone()).collect();
+            let n = families.len();
+            inner.revoked_families.extend(families);
+            n
+        })
     }
 }
 
@@ -242,7 +265,7 @@ mod tests {
     use crate::scope::Scope;
 
     fn store(rotate: bool) -> TokenStore {
-        TokenStore::new(Duration::from_secs(60), Duration::from_secs(600), rotate)
+        TokenStore::new(Duration::from_secs(60), Duration::from_secs(600), rotate, None)
     }
 
     fn scopes() -> ScopeSet {

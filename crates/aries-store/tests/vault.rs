@@ -60,17 +60,18 @@ fn a_passphrase_vault_reopens_with_the_same_passphrase() {
 }
 
 #[test]
-fn wipe_removes_every_secret_for_good() {
+fn remove_takes_one_secret_out_for_good_and_keeps_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let key = VaultKey::generate();
     let store = StrongholdStore::open(dir.path(), key.clone()).unwrap();
     store.put("a", &Secret::new(TOKEN)).unwrap();
     store.put("b", &Secret::new("two")).unwrap();
-    store.wipe().unwrap();
-    assert_eq!((get(&store, "a"), get(&store, "b")), (None, None));
+    store.remove("a").unwrap();
+    store.remove("never-there").unwrap();
+    assert_eq!((get(&store, "a"), get(&store, "b").as_deref()), (None, Some("two")));
     drop(store);
     let reopened = StrongholdStore::open(dir.path(), key).unwrap();
-    assert_eq!((get(&reopened, "a"), get(&reopened, "b")), (None, None));
+    assert_eq!((get(&reopened, "a"), get(&reopened, "b").as_deref()), (None, Some("two")));
     let bytes = fs::read(dir.path().join(SNAPSHOT_FILE)).unwrap();
     assert!(!contains(&bytes, TOKEN.as_bytes()));
 }
@@ -166,7 +167,7 @@ fn writes_leave_no_temp_files_behind() {
     for i in 0..20 {
         store.put(&format!("k{}", i % 3), &Secret::new(format!("value-{i}"))).unwrap();
     }
-    store.wipe().unwrap();
+    store.remove("k0").unwrap();
     store.put("k", &Secret::new(TOKEN)).unwrap();
     assert_eq!(names(dir.path()), [SALT_FILE, SNAPSHOT_FILE]);
 }
@@ -235,13 +236,14 @@ fn debug_output_shows_no_secret() {
 }
 
 #[test]
-fn the_memory_store_keeps_secrets_until_wiped() {
+fn the_memory_store_keeps_secrets_until_removed() {
     let store = MemoryStore::new();
     store.put("a", &Secret::new("1")).unwrap();
     store.put("a", &Secret::new("2")).unwrap();
+    store.put("b", &Secret::new("3")).unwrap();
     assert_eq!(get(&store, "a").as_deref(), Some("2"));
-    store.wipe().unwrap();
-    assert_eq!(get(&store, "a"), None);
+    store.remove("a").unwrap();
+    assert_eq!((get(&store, "a"), get(&store, "b").as_deref()), (None, Some("3")));
 }
 
 #[tokio::test]

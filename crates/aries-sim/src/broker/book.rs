@@ -104,6 +104,22 @@ fn marks(market: &dyn MarketView) -> impl Fn(&str) -> Option<Decimal> + '_ {
     |symbol| market.quote(symbol).map(|q| q.last)
 }
 
+/// What a restart keeps of the book: everything but the displayed liquidity
+/// (replenished by the next quote) and unsent events. Generic so that one
+/// shape serves both saving (borrowed) and loading (owned).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Saved<Ledgers, Orders> {
+    ledgers: Ledgers,
+    orders: Orders,
+    next_seq: u64,
+    next_id: u64,
+    day: NaiveDate,
+    day_start: DateTime<Utc>,
+    session_open: bool,
+}
+
+pub type SavedBook = Saved<BTreeMap<String, Ledger>, Vec<Order>>;
+
 pub struct Book {
     ledgers: BTreeMap<String, Ledger>,
     /// Rows in creation order, which is also time priority.
@@ -115,6 +131,9 @@ pub struct Book {
     pub day: NaiveDate,
     day_start: DateTime<Utc>,
     liquidity: HashMap<String, Liquidity>,
+    /// Whether the regular session was on at the engine's last pass: a book
+    /// restored after the close it did not see ends that session first.
+    pub session_open: bool,
     /// Events to publish, in order.
     pub outbox: Vec<AccountEvent>,
 }
@@ -131,8 +150,48 @@ impl Book {
             day,
             day_start,
             liquidity: HashMap::new(),
+            session_open: false,
             outbox: Vec::new(),
         }
+    }
+
+    /// The book as saved, to write down.
+    pub fn saved(&self) -> Saved<&BTreeMap<String, Ledger>, &[Order]> {
+        Saved {
+            ledgers: &self.ledgers,
+            orders: &self.orders,
+            next_seq: self.next_seq,
+            next_id: self.next_id,
+            day: self.day,
+            day_start: self.day_start,
+            session_open: self.session_open,
+        }
+    }
+
+    /// A book from a saved one. Accounts come from the registry: a saved
+    /// account it no longer has is dropped with its orders, a new one starts
+    /// fresh. A book saved on an earlier trading day ends that day's session
+    /// (its DAY orders expire) before the day counters roll.
+    pub fn restore(registry: &Registry, saved: SavedBook, market: &dyn MarketView, now: DateTime<Utc>) -> Self {
+        let mut book = Book::new(registry, now);
+        for (id, mut ledger) in saved.ledgers {
+            if let Some(fresh) = book.ledgers.get_mut(&id) {
+                ledger.account = fresh.account.clone();
+                *fresh = ledger;
+            }
+        }
+        for order in saved.orders {
+            if book.ledgers.contains_key(&order.account_id) {
+                book.insert(order);
+            }
+        }
+        (book.next_seq, book.next_id) = (saved.next_seq, saved.next_id);
+        (book.day, book.day_start, book.session_open) = (saved.day, saved.day_start, saved.session_open);
+        if book.day != trading_day(now).0 {
+            book.end_session(market, now);
+            book.roll_day(market, now);
+        }
+        book
     }
 
     /// A fresh `clOrdId` for an order, a replacement or a cancel request.
@@ -593,6 +652,12 @@ impl Book {
     }
 
     /// v2 active orders: working ones plus those that ended today, newest first.
+    /// Every row of every account, oldest first, each as a v2 order with its
+    /// account: what the simulator holds, for tests that check the server side.
+    pub fn every_order(&self) -> Vec<Value> {
+        self.orders.iter().map(Order::to_v2).collect()
+    }
+
     pub fn active(&self, account: &str, limit: usize, cursor: u64) -> Page {
         let rows = self.listed(account).filter(|o| o.status.is_working() || o.updated_at >= self.day_start);
         Self::page(rows, true, limit, cursor)
@@ -732,6 +797,48 @@ mod tests {
 
     fn status(b: &Book, id: &str) -> OrdStatus {
         b.orders[b.by_cl_ord_id[id]].status
+    }
+
+    /// `b` written as the state file holds it and read back, at `now`.
+    fn saved_and_restored(b: &Book, m: &FakeMarket, now: DateTime<Utc>) -> Book {
+        let text = serde_json::to_string(&b.saved()).unwrap();
+        Book::restore(&Registry::default(), serde_json::from_str(&text).unwrap(), m, now)
+    }
+
+    #[test]
+    fn a_restored_book_holds_the_same_money_positions_orders_and_ids() {
+        let (mut b, m) = (book(), FakeMarket::new());
+        let now = Utc::now();
+        b.place(&market_buy(dec!(10)), "c", &m, now);
+        b.match_pass(&m, now);
+        let gtc = ticket(Side::Buy, OrdType::Limit, Tif::Gtc, dec!(5), Some(dec!(1.25)), None);
+        let resting = b.place(&gtc, "c", &m, now)["clOrdId"].as_str().unwrap().to_string();
+        let mut r = saved_and_restored(&b, &m, now);
+        assert_eq!(r.balance("10001", &m), b.balance("10001", &m));
+        assert_eq!(r.positions("10001", &m), b.positions("10001", &m));
+        assert_eq!(r.every_order(), b.every_order());
+        assert_eq!(status(&r, &resting), OrdStatus::New);
+        assert_eq!(r.ledger("10001").account.account_class, "MARGIN", "accounts come from the registry");
+        // Ids go on from where they were: a new order never reuses one.
+        let next = r.place(&gtc, "c", &m, now)["clOrdId"].as_str().unwrap().to_string();
+        assert!(!b.by_cl_ord_id.contains_key(&next) && r.by_cl_ord_id.len() == b.by_cl_ord_id.len() + 1);
+    }
+
+    #[test]
+    fn a_book_from_an_earlier_day_ends_that_session_day_orders_expire_gtc_rests() {
+        let (mut b, m) = (book(), FakeMarket::new());
+        let then = Utc::now() - chrono::Duration::days(3);
+        let day = ticket(Side::Buy, OrdType::Limit, Tif::Day, dec!(5), Some(dec!(1.25)), None);
+        let gtc = ticket(Side::Buy, OrdType::Limit, Tif::Gtc, dec!(5), Some(dec!(1.25)), None);
+        let day_id = b.place(&day, "c", &m, then)["clOrdId"].as_str().unwrap().to_string();
+        let gtc_id = b.place(&gtc, "c", &m, then)["clOrdId"].as_str().unwrap().to_string();
+        b.roll_day(&m, then);
+        let r = saved_and_restored(&b, &m, Utc::now());
+        assert_eq!((status(&r, &day_id), status(&r, &gtc_id)), (OrdStatus::Expired, OrdStatus::New));
+        assert_eq!(r.day, trading_day(Utc::now()).0, "the day rolled");
+        // The same day: nothing expires.
+        let same = saved_and_restored(&b, &m, then);
+        assert_eq!(status(&same, &day_id), OrdStatus::New);
     }
 
     #[test]

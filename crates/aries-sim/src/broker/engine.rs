@@ -16,7 +16,9 @@ use crate::SharedSim;
 pub fn start(sim: SharedSim) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = sim.market.subscribe();
-        let mut was_open = sim.market.is_open();
+        // A restored book remembers whether its session was on, so a close
+        // that happened while the simulator was off still ends that session.
+        let mut was_open = sim.broker.with_book(|book| book.session_open);
         loop {
             tokio::select! {
                 tick = ticks.recv() => if let Err(RecvError::Closed) = tick { return },
@@ -27,6 +29,7 @@ pub fn start(sim: SharedSim) -> JoinHandle<()> {
             let closed_now = was_open && !open;
             was_open = open;
             sim.broker.with_book(|book| {
+                book.session_open = open;
                 if book.day != trading_day(now).0 {
                     book.roll_day(&sim.market, now);
                 }

@@ -22,7 +22,7 @@ const MAINT_SHORT: Decimal = dec!(0.30);
 /// Current prices to mark positions to; a symbol without one is marked at its average price.
 pub type Marks<'a> = &'a dyn Fn(&str) -> Option<Decimal>;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     pub symbol: String,
     /// Negative for a short position.
@@ -135,8 +135,10 @@ pub struct Valuation {
     pub sma: Decimal,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
+    /// Not saved: the registry is the source of accounts (see `Book::restore`).
+    #[serde(skip)]
     pub account: Account,
     pub cash: Decimal,
     pub start_of_day_cash: Decimal,

@@ -24,6 +24,7 @@ use tokio::sync::{Notify, broadcast};
 use crate::error::ApiError;
 use crate::market::{Market, Quote};
 use crate::registry::{Account, Registry};
+use crate::state_file::StateFile;
 use crate::tokens::Principal;
 use crate::{SharedSim, Sim};
 use book::{Book, MarketView};
@@ -39,22 +40,31 @@ pub struct Broker {
     events: broadcast::Sender<Arc<AccountEvent>>,
     /// Asks the engine for a matching pass now rather than at the next tick.
     wake: Notify,
+    /// Where the book is kept across restarts, if anywhere.
+    file: Option<StateFile>,
 }
 
 impl Broker {
-    pub fn new(registry: &Registry) -> Self {
-        Broker {
-            book: Mutex::new(Book::new(registry, Utc::now())),
-            events: broadcast::channel(EVENT_BACKLOG).0,
-            wake: Notify::new(),
-        }
+    /// A broker with a fresh book, or with the one saved in `file`.
+    pub fn new(registry: &Registry, market: &Market, file: Option<StateFile>) -> Self {
+        let now = Utc::now();
+        let book = match file.as_ref().and_then(StateFile::load) {
+            Some(saved) => Book::restore(registry, saved, market, now),
+            None => Book::new(registry, now),
+        };
+        Broker { book: Mutex::new(book), events: broadcast::channel(EVENT_BACKLOG).0, wake: Notify::new(), file }
     }
 
     /// Runs `f` on the book, then publishes its events in order while still
     /// holding the lock, so subscribers see them in the order they happened.
+    /// Every change to an order or an account emits an event; the book is
+    /// saved then, before anyone is answered.
     pub fn with_book<R>(&self, f: impl FnOnce(&mut Book) -> R) -> R {
         let mut book = self.book.lock().unwrap();
         let result = f(&mut book);
+        if let (Some(file), false) = (&self.file, book.outbox.is_empty()) {
+            file.save(&book.saved());
+        }
         for event in book.outbox.drain(..) {
             let _ = self.events.send(Arc::new(event));
         }
@@ -107,4 +117,11 @@ pub fn routes() -> Router<SharedSim> {
             "/__sim/session/end",
             post(engine::end_session).route_layer(middleware::from_fn(crate::faults::loopback_only)),
         )
+        .route("/__sim/orders", get(every_order).route_layer(middleware::from_fn(crate::faults::loopback_only)))
+}
+
+/// `GET /__sim/orders` (loopback only): every order row the simulator holds,
+/// whoever owns it, so a test can count what reached the server.
+async fn every_order(axum::extract::State(sim): axum::extract::State<SharedSim>) -> axum::Json<Vec<serde_json::Value>> {
+    axum::Json(sim.broker.with_book(|book| book.every_order()))
 }

@@ -11,7 +11,7 @@ use super::types::OrdStatus;
 
 /// A row per `clOrdId`. A replace ends the row (status `Replaced`) and starts
 /// a new one for the same order: same `seq`, `ordId`, fills and creation time.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Order {
     /// The order's number, shared by its replace chain; lists are ordered and paged by it.
     pub seq: u64,

@@ -43,7 +43,7 @@ impl From<Invalid> for ApiError {
 }
 
 /// What an order asks for: the part a replace may change.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     pub side: Side,
     pub kind: OrdType,

@@ -34,8 +34,8 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
 
-    fn wipe(&self) -> Result<(), VaultError> {
-        self.secrets().clear();
+    fn remove(&self, key: &str) -> Result<(), VaultError> {
+        self.secrets().remove(key);
         Ok(())
     }
 }

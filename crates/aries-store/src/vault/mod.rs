@@ -37,8 +37,8 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<Secret>, VaultError>;
     /// Stores `value` under `key`; durable once it returns `Ok`.
     fn put(&self, key: &str, value: &Secret) -> Result<(), VaultError>;
-    /// Sign-out: removes every secret, durably.
-    fn wipe(&self) -> Result<(), VaultError>;
+    /// Removes the secret under `key`, if any, durably.
+    fn remove(&self, key: &str) -> Result<(), VaultError>;
 }
 
 macro_rules! forward {
@@ -50,8 +50,8 @@ macro_rules! forward {
             fn put(&self, key: &str, value: &Secret) -> Result<(), VaultError> {
                 (**self).put(key, value)
             }
-            fn wipe(&self) -> Result<(), VaultError> {
-                (**self).wipe()
+            fn remove(&self, key: &str) -> Result<(), VaultError> {
+                (**self).remove(key)
             }
         }
     )+};

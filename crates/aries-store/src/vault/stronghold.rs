@@ -24,7 +24,7 @@ pub fn snapshot_path(dir: &Path) -> PathBuf {
     dir.join(SNAPSHOT_FILE)
 }
 
-/// The vault on disk. Each `put` and `wipe` rewrites the whole snapshot
+/// The vault on disk. Each `put` and `remove` rewrites the whole snapshot
 /// atomically before it returns, and changes the in-memory store only after
 /// the file is safely written, so memory and disk never disagree.
 pub struct StrongholdStore {
@@ -109,10 +109,13 @@ impl SecretStore for StrongholdStore {
         Ok(())
     }
 
-    fn wipe(&self) -> Result<(), VaultError> {
+    fn remove(&self, key: &str) -> Result<(), VaultError> {
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
-        self.persist(Entries::clear)?;
-        self.client.store().clear().map_err(poisoned)
+        self.persist(|next| {
+            next.remove(&key.as_bytes().to_vec());
+        })?;
+        self.client.store().delete(key.as_bytes()).map_err(poisoned)?;
+        Ok(())
     }
 }
 
@@ -170,7 +173,7 @@ mod tests {
         fs::create_dir(store.path()).unwrap();
         fs::write(store.path().join("x"), b"x").unwrap();
         assert!(matches!(store.put("a", &Secret::new("lost")), Err(VaultError::Io { .. })));
-        assert!(matches!(store.wipe(), Err(VaultError::Io { .. })));
+        assert!(matches!(store.remove("a"), Err(VaultError::Io { .. })));
         assert_eq!(store.get("a").unwrap().unwrap().expose(), "kept");
     }
 }
