@@ -96,7 +96,12 @@ function instrumentPage() {
         return (
           callback &&
           ((data) => {
-            window.__delivered.push(text(data));
+            // Recording must never keep a delivery from the page.
+            try {
+              window.__delivered.push(text(data));
+            } catch (e) {
+              window.__errors.push(`delivery not recorded: ${e}`);
+            }
             return callback(data);
           })
         );
