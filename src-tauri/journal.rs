@@ -338,7 +338,8 @@ impl OrderJournal {
         let sent_here = lock(&self.sent_here).get(&entry.client_id).copied();
         let began = Instant::now();
         // Sent by this process: how long ago is the monotonic clock's word, whatever the wall clock says.
-        let ago = sent_here.map(|sent| TimeDelta::from_std(began - sent).unwrap_or(TimeDelta::MAX));
+        let ago =
+            sent_here.map(|sent| TimeDelta::from_std(began.saturating_duration_since(sent)).unwrap_or(TimeDelta::MAX));
         let since = ago.map_or(entry.created_at, |ago| entry.created_at.min(Utc::now() - ago));
         let lookup = c.client.reconcile(&entry.account_id, &entry.client_id, since).await?;
         // Our other orders in the lists: their records also show whether Aries echoes client ids.
