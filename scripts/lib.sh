@@ -18,6 +18,9 @@ APP_PACKAGES=(
 TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi)
 
 TAURI_DRIVER_VERSION=2.1.0
+# cargo-deny for scripts/dependency-hygiene.sh. Its first install compiles it
+# (a few hundred crates: about 10 minutes on 2 cores), once per machine.
+CARGO_DENY_VERSION=0.20.2
 
 log() { printf '\n==> %s\n' "$*"; }
 
@@ -62,5 +65,13 @@ ensure_tauri_driver() {
   if ! command -v tauri-driver >/dev/null; then
     log "cargo install tauri-driver@$TAURI_DRIVER_VERSION"
     cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+  fi
+}
+
+ensure_cargo_deny() {
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+    log "cargo install cargo-deny@$CARGO_DENY_VERSION"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs every check and test: formatting, lints,
+# Installs what is missing, then runs every check and test: dependency hygiene
+# (licenses, bans, sources, advisories, lockfile hashes), formatting, lints,
 # the Rust tests, the UI typecheck, unit tests and build, and the end-to-end suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ require_toolchains
 ensure_apt "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_node_modules
 ensure_tauri_driver
+ensure_cargo_deny
+
+step "dependency hygiene"
+bash scripts/dependency-hygiene.sh
 
 # The UI comes first: the app crate embeds ui/dist at compile time, so clippy
 # and the tests of the root package need it built.

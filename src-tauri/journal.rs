@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Instant;
 
 use aries_client::OrderOutcome;
 use aries_client::models::{Order, OrderStatus};
@@ -43,6 +44,11 @@ pub struct OrderJournal {
     db: Arc<Journal>,
     /// Intents whose send is under way in this process: never judged meanwhile.
     in_flight: Arc<Mutex<HashSet<String>>>,
+    /// When this process sent each intent still unresolved, on the monotonic
+    /// clock: a wall clock that jumps (a day off, then corrected) cannot make a
+    /// miss look older or younger than it is. After a restart only the
+    /// journal's wall-clock times remain.
+    sent_here: Arc<Mutex<HashMap<String, Instant>>>,
     /// Why each intent still unresolved was not settled by its last lookup.
     doubts: Arc<Mutex<HashMap<String, Doubt>>>,
     /// The session whose accounts are reconciled, and whether a loop runs.
@@ -66,12 +72,19 @@ impl OrderJournal {
         OrderJournal {
             db: Arc::new(db),
             in_flight: Arc::default(),
+            sent_here: Arc::default(),
             doubts: Arc::default(),
             session: Arc::new(Mutex::new(Weak::new())),
             settling: Arc::default(),
             settle,
             cancels_asked: Arc::default(),
         }
+    }
+
+    /// The journal file at `path`, whose misses count as proof `settle` after the send.
+    #[cfg(test)]
+    pub fn open_settling(path: &Path, settle: TimeDelta) -> Result<Self, JournalError> {
+        Ok(Self::over(Journal::open(path)?, settle))
     }
 
     /// An in-memory journal whose misses count as proof `settle` after the send.
@@ -91,25 +104,37 @@ impl OrderJournal {
         }
         let flight = InFlight::start(&self.in_flight, client_id);
         self.db.record_sent(client_id).map_err(not_sent)?;
+        lock(&self.sent_here).insert(client_id.to_string(), Instant::now());
         let outcome = match crate::commands::checked(desk, c.client.place(request).await).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 // The client refused before sending, or Aries answered with an error: no order exists.
-                after_send(self.db.record_rejected(client_id, &error.message));
+                if after_send(self.db.record_rejected(client_id, &error.message)) {
+                    lock(&self.sent_here).remove(client_id);
+                } else {
+                    drop(flight);
+                    self.keep_settling(c);
+                }
                 return Err(error);
             }
         };
-        match &outcome {
+        let settled = match &outcome {
             OrderOutcome::Accepted(ack) => {
                 let status = ack.status.clone().unwrap_or(OrderStatus::PendingNew);
-                after_send(self.db.record_ack(client_id, ack.cl_ord_id.as_deref().unwrap_or(client_id), &status));
+                after_send(self.db.record_ack(client_id, ack.cl_ord_id.as_deref().unwrap_or(client_id), &status))
             }
             OrderOutcome::Rejected { reason, .. } => after_send(self.db.record_rejected(client_id, reason)),
             OrderOutcome::Unknown { .. } => {
                 after_send(self.db.record_unknown(client_id));
-                drop(flight);
-                self.keep_settling(c);
+                false
             }
+        };
+        if settled {
+            lock(&self.sent_here).remove(client_id);
+        } else {
+            // Unknown, or the journal still says "sent": look it up until it is settled.
+            drop(flight);
+            self.keep_settling(c);
         }
         let mut result = PlaceResult::from_outcome(outcome, |ack| OrderView::acknowledged(request, &ack));
         if let PlaceResult::Unknown { order, .. } = &mut result {
@@ -176,7 +201,13 @@ impl OrderJournal {
     /// plus the account's working orders that were placed elsewhere. Newest first.
     pub fn blotter(&self, account_id: &str, active: &[Order]) -> AppResult<Vec<OrderView>> {
         self.record_orders(active);
-        let ours = self.db.orders(account_id, Utc::now() - Duration::hours(24))?;
+        let mut ours = self.db.orders(account_id, Utc::now() - Duration::hours(24))?;
+        // An intent in doubt stays on screen however old its wall-clock time makes it look.
+        for entry in self.db.unresolved()? {
+            if entry.account_id == account_id && !ours.iter().any(|e| e.client_id == entry.client_id) {
+                ours.push(entry);
+            }
+        }
         let mut views: Vec<OrderView> = ours.iter().map(|e| self.entry_view(e)).collect();
         // Ours by the client id Aries echoed, or by the clOrdId the journal linked (a server may not echo).
         let is_ours = |o: &&Order| {
@@ -304,12 +335,22 @@ impl OrderJournal {
 
     /// Looks one intent up by its client id and settles it only if the lookup proves its fate.
     async fn look_up(&self, c: &Connected, entry: &JournalEntry) -> AppResult<()> {
-        let lookup = c.client.reconcile(&entry.account_id, &entry.client_id, entry.created_at).await?;
+        let sent_here = lock(&self.sent_here).get(&entry.client_id).copied();
+        let began = Instant::now();
+        // Sent by this process: how long ago is the monotonic clock's word, whatever the wall clock says.
+        let ago =
+            sent_here.map(|sent| TimeDelta::from_std(began.saturating_duration_since(sent)).unwrap_or(TimeDelta::MAX));
+        let since = ago.map_or(entry.created_at, |ago| entry.created_at.min(Utc::now() - ago));
+        let lookup = c.client.reconcile(&entry.account_id, &entry.client_id, since).await?;
         // Our other orders in the lists: their records also show whether Aries echoes client ids.
         self.record_orders(&lookup.orders);
+        let sent_at = match ago {
+            Some(ago) => Some(lookup.started_at - ago),
+            None => self.db.sent_at(&entry.client_id)?,
+        };
         let evidence = Evidence {
             intent: entry,
-            sent_at: self.db.sent_at(&entry.client_id)?,
+            sent_at,
             found: lookup.found.as_ref(),
             orders: &lookup.orders,
             looked_at: lookup.started_at,
@@ -327,6 +368,7 @@ impl OrderJournal {
         };
         if let Some(order) = settled {
             lock(&self.doubts).remove(&entry.client_id);
+            lock(&self.sent_here).remove(&entry.client_id);
             match self.db.resolve(&entry.client_id, order) {
                 // The stream settled it while we looked: nothing left to do.
                 Ok(()) | Err(JournalError::Refused { .. }) => {}
@@ -412,9 +454,14 @@ fn doubt_text(doubt: Option<&Doubt>) -> String {
 
 /// A journal write after the request went out failed. The trader still gets
 /// Aries's answer; the account stream and reconciliation record it later.
-fn after_send(result: Result<(), JournalError>) {
-    if let Err(error) = result {
-        tracing::warn!(%error, "an order's answer could not be journaled; it will be reconciled");
+/// Returns whether it was written.
+fn after_send(result: Result<(), JournalError>) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(%error, "an order's answer could not be journaled; it will be reconciled");
+            false
+        }
     }
 }
 

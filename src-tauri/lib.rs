@@ -128,6 +128,8 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
         }),
         scheme_registration,
         sign_in_wait: aries_client::oauth::LOGIN_TTL,
+        rest: aries_client::RestConfig::default(),
+        streams: aries_client::stream::StreamConfig::default(),
         notify: Box::new(move |view| {
             let _ = notify_app.emit_to("main", "session-changed", view);
         }),

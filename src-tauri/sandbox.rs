@@ -30,8 +30,13 @@ impl Sandbox {
     pub async fn start(state_dir: Option<&Path>) -> std::io::Result<Self> {
         let record_secrets = std::env::var("ARIES_DESK_SIM_RECORD_SECRETS").is_ok_and(|v| v == "1");
         let state_dir = state_dir.map(Path::to_path_buf);
-        let config = SimConfig { record_secrets, send_iss: true, state_dir, ..SimConfig::default() };
-        let sim = RunningSim::start(0, config, FaultConfig::default()).await?;
+        Self::start_with(SimConfig { record_secrets, state_dir, ..SimConfig::default() }).await
+    }
+
+    /// [`Self::start`] with the simulator's other settings (tests shorten its
+    /// token lifetimes); its sign-in answers always carry `iss`.
+    pub async fn start_with(config: SimConfig) -> std::io::Result<Self> {
+        let sim = RunningSim::start(0, SimConfig { send_iss: true, ..config }, FaultConfig::default()).await?;
         Ok(Sandbox { sim })
     }
 

@@ -79,6 +79,8 @@ pub struct Desk {
     config_error: Option<AppError>,
     sandbox: Option<Sandbox>,
     login: LoginFlow,
+    rest: RestConfig,
+    streams: StreamConfig,
     pub vault: Vault,
     pub journal: OrderJournal,
     settings: Arc<Settings>,
@@ -122,6 +124,10 @@ pub struct DeskParts {
     pub scheme_registration: Result<(), String>,
     /// How long a sign-in waits for the browser (LOGIN_TTL in the app).
     pub sign_in_wait: std::time::Duration,
+    /// The REST client's timeouts and the streams' heartbeat budget (the
+    /// defaults in the app; tests shorten them to meet their faults in seconds).
+    pub rest: RestConfig,
+    pub streams: StreamConfig,
     pub notify: Notifier,
     pub open_browser: Opener,
 }
@@ -144,6 +150,8 @@ impl Desk {
             config_error,
             sandbox: parts.sandbox,
             login: LoginFlow::new(parts.sign_in_wait),
+            rest: parts.rest,
+            streams: parts.streams,
             vault: parts.vault,
             journal: parts.journal,
             settings: Arc::new(parts.settings),
@@ -384,7 +392,7 @@ impl Desk {
         scopes: Vec<String>,
         expires_at: Option<DateTime<Utc>>,
     ) -> AppResult<Connected> {
-        let client = AriesClient::new(&self.endpoints, tokens.clone(), RestConfig::default())?;
+        let client = AriesClient::new(&self.endpoints, tokens.clone(), self.rest)?;
         // A reduced sign-in works as far as its scopes go: what it may not read is left empty.
         let has = |scope: &str| scopes.iter().any(|s| s == scope);
         let user = match has("user:information") {
@@ -395,8 +403,8 @@ impl Desk {
             true => client.accounts().await?.iter().filter_map(AccountView::from_account).collect(),
             false => Vec::new(),
         };
-        let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), StreamConfig::default());
-        let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, StreamConfig::default());
+        let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), self.streams.clone());
+        let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, self.streams.clone());
         if has("account:information") {
             for a in &accounts {
                 account.subscribe(a.id.clone());

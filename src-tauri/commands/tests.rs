@@ -54,12 +54,18 @@ impl Harness {
     /// The app in sandbox mode, built from parts `tweak` may change (a failed
     /// scheme registration, a shorter sign-in wait).
     fn sandbox(tweak: impl FnOnce(&mut DeskParts)) -> Harness {
-        Harness::sandbox_in(None, tweak)
+        Harness::sandbox_with(aries_sim::SimConfig::default(), tweak)
     }
 
     /// [`Self::sandbox`], with the simulator's state kept in `state_dir`.
-    fn sandbox_in(state_dir: Option<&std::path::Path>, tweak: impl FnOnce(&mut DeskParts)) -> Harness {
-        let sandbox = tauri::async_runtime::block_on(Sandbox::start(state_dir)).expect("the simulator starts");
+    fn sandbox_in(state_dir: &std::path::Path, tweak: impl FnOnce(&mut DeskParts)) -> Harness {
+        let config = aries_sim::SimConfig { state_dir: Some(state_dir.to_path_buf()), ..Default::default() };
+        Harness::sandbox_with(config, tweak)
+    }
+
+    /// [`Self::sandbox`] over a simulator with `config` (shorter token lifetimes).
+    fn sandbox_with(config: aries_sim::SimConfig, tweak: impl FnOnce(&mut DeskParts)) -> Harness {
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start_with(config)).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
         Harness::build(Mode::Sandbox, Some(sandbox), endpoints, tweak)
     }
@@ -88,6 +94,8 @@ impl Harness {
             show_notice: Arc::new(move |notice| shown.lock().unwrap().push(notice)),
             scheme_registration: Ok(()),
             sign_in_wait: aries_client::oauth::LOGIN_TTL,
+            rest: aries_client::RestConfig::default(),
+            streams: aries_client::stream::StreamConfig::default(),
             notify: Box::new(|_| {}),
             open_browser: Box::new(move |url| {
                 browser.lock().unwrap().push(url.clone());
@@ -161,11 +169,20 @@ impl Harness {
 
     /// Switches the sandbox simulator's faults through its admin API.
     fn faults(&self, config: Value) {
+        self.admin(reqwest::Method::PUT, "/__sim/faults", config);
+    }
+
+    /// Calls the sandbox simulator's admin API (`/__sim/…`, docs/simulator.md).
+    fn admin(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let base = self.ok("session_status", json!({}))["simulator"].as_str().unwrap().to_string();
         tauri::async_runtime::block_on(async {
-            let put = reqwest::Client::new().put(format!("{base}/__sim/faults")).json(&config).send().await;
-            assert!(put.unwrap().status().is_success());
-        });
+            let answer = reqwest::Client::new().request(method, format!("{base}{path}")).json(&body).send().await;
+            let answer = answer.unwrap();
+            let status = answer.status();
+            let text = answer.text().await.unwrap();
+            assert!(status.is_success(), "{path}: {status} {text} (sent {body})");
+            serde_json::from_str(&text).unwrap()
+        })
     }
 
     /// Previews a resting limit buy, switches the simulator's faults to
@@ -511,9 +528,15 @@ fn a_page_from_anywhere_else_gets_no_command() {
     h.ok("session_status", json!({}));
 }
 
+mod clock_off;
+mod journal_write_fault;
+mod market_closed;
+mod refresh_faults;
 mod restart;
 mod scopes;
 mod sign_in_edges;
+mod silent_socket;
+mod slow_answers;
 
 /// Faults on the order path, through the commands: each asserts what the
 /// trader is told and what Aries holds (docs/reliability.md).

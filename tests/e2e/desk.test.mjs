@@ -65,9 +65,13 @@ function invokeInPage(cmd, args = {}) {
 }
 
 /**
- * Records every IPC answer from here on, for the secrets check (the IPC transport
- * is fetch() to the ipc: scheme, answers and channel data alike), and the page's
- * script errors. Again after a reload, which starts a fresh page.
+ * Records everything Rust hands the page from here on, for the secrets check, and
+ * the page's script errors. Again after a reload, which starts a fresh page.
+ * Two paths: command answers and large channel data come back over fetch() to the
+ * ipc: scheme; events and channel messages under 8 KiB are delivered by Rust
+ * evaluating `window.__TAURI_INTERNALS__.runCallback(id, data)` in the page,
+ * which no fetch sees. runCallback looks each callback up in Tauri's callback
+ * map, so a `get` on that map hands out a recording wrapper for every delivery.
  */
 function instrumentPage() {
   return browser.execute(() => {
@@ -77,6 +81,32 @@ function instrumentPage() {
     window.__errors = [];
     window.addEventListener("error", (e) => window.__errors.push(String(e.message)));
     window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason?.message ?? e.reason)));
+    window.__delivered = [];
+    const text = (data) =>
+      JSON.stringify(data, (_, v) =>
+        v instanceof ArrayBuffer || ArrayBuffer.isView(v)
+          ? new TextDecoder("latin1").decode(v instanceof ArrayBuffer ? v : v.buffer)
+          : v,
+      );
+    const callbacks = window.__TAURI_INTERNALS__.callbacks;
+    const get = Map.prototype.get.bind(callbacks);
+    Object.defineProperty(callbacks, "get", {
+      value: (id) => {
+        const callback = get(id);
+        return (
+          callback &&
+          ((data) => {
+            // Recording must never keep a delivery from the page.
+            try {
+              window.__delivered.push(text(data));
+            } catch (e) {
+              window.__errors.push(`delivery not recorded: ${e}`);
+            }
+            return callback(data);
+          })
+        );
+      },
+    });
     window.fetch = async (...args) => {
       const response = await fetch(...args);
       response
@@ -932,8 +962,12 @@ test("no token, code or verifier appears in the page, IPC, logs or unencrypted f
     local: JSON.stringify({ ...localStorage }),
     session: JSON.stringify({ ...sessionStorage }),
     ipc: window.__captured.join("\n"),
+    delivered: window.__delivered.join("\n"),
   }));
   assert.ok(page.ipc.includes("demo@ariesdesk.dev"), "the IPC capture saw the session");
+  // Evaluated deliveries were seen too: the session-changed event and the quote and account channels.
+  assert.ok(page.delivered.includes('"event":"session-changed"'), "the event capture saw the session events");
+  assert.ok(page.delivered.includes('"connection":'), "the channel capture saw quote batches");
   const places = { ...page, log: readFileSync(appLog, "utf8") };
   const dataFiles = files(dataDir);
   const journal = dataFiles.find((f) => f.endsWith("journal.sqlite"));
@@ -950,7 +984,7 @@ test("no token, code or verifier appears in the page, IPC, logs or unencrypted f
     }
   }
   for (const file of [snapshot, journal]) {
-    assert.equal(statSync(file).mode & 0o077, 0, `${file} is private to its owner`);
+    assert.equal((statSync(file).mode & 0o777).toString(8), "600", `${file} is readable and writable by its owner only`);
   }
   assert.equal(statSync(dataDir).mode & 0o077, 0, "the data folder is private to its owner");
 });

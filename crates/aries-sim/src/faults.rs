@@ -27,8 +27,17 @@ use crate::ratelimit::{Category, too_many};
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
-    /// Added to every REST response.
+    /// Added to every REST response, before the request is handled (a caller
+    /// that gives up first leaves nothing done).
     pub latency_ms: u64,
+    /// Every REST request waits this long in a queue in front of Aries, then is
+    /// handled even if the caller has hung up meanwhile: an order that arrives
+    /// after the client gave up on it.
+    pub queue_ms: u64,
+    /// Every REST request is handled to the end even if the caller hangs up,
+    /// and answered this much later: Aries booked the order, its answer came
+    /// after the client's timeout.
+    pub slow_answer_ms: u64,
     /// Share (0.0–1.0) of REST requests answered with a 5xx before they are handled.
     pub error_rate: f64,
     /// Answer every rate-limited REST request with 429.
@@ -53,6 +62,10 @@ pub struct FaultConfig {
     pub ws_drop_after_frames: Option<u32>,
     /// Each WebSocket sends one malformed frame after this many frames.
     pub ws_malformed_after_frames: Option<u32>,
+    /// Each WebSocket goes silent after this many frames: it sends nothing
+    /// more (no pong, no close) while its TCP connection stays open, the way a
+    /// half-open socket behind a dead NAT or proxy looks to the client.
+    pub ws_silent_after_frames: Option<u32>,
 }
 
 pub struct Faults {
@@ -117,7 +130,22 @@ pub async fn middleware(State(sim): State<SharedSim>, request: Request, next: Ne
     let drop = sim.faults.take_one_shot(&path, |c| &mut c.drop_response_to);
     let garble = sim.faults.take_one_shot(&path, |c| &mut c.garble_response_to);
     let hold = sim.faults.take_one_shot(&path, |c| &mut c.hold_response_to);
-    let response = next.run(request).await;
+    let response = if faults.queue_ms > 0 || faults.slow_answer_ms > 0 {
+        // Its own task, so a caller that hangs up does not cancel the handling.
+        let queue = Duration::from_millis(faults.queue_ms);
+        let handled = tokio::spawn(async move {
+            tokio::time::sleep(queue).await;
+            next.run(request).await
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(faults.slow_answer_ms)).await;
+        match handled {
+            Ok(response) => response,
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    } else {
+        next.run(request).await
+    };
     if hold {
         return std::future::pending().await;
     }

@@ -139,6 +139,10 @@ impl Writer {
         if faults.ws_drop_after_frames.is_some_and(|n| self.sent >= n) {
             return Err(Gone);
         }
+        if faults.ws_silent_after_frames.is_some_and(|n| self.sent >= n) {
+            // Swallowed: the socket stays open and says nothing.
+            return Ok(());
+        }
         if faults.ws_malformed_after_frames == Some(self.sent) {
             self.raw(Utf8Bytes::from_static("{\"type\":\"event\",\"payload\":{\"action\":")).await?;
         }

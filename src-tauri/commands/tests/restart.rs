@@ -14,7 +14,7 @@ use crate::vault::SessionMeta;
 fn run(data: &std::path::Path, vault: &Vault) -> Harness {
     let journal = OrderJournal::open(&data.join("journal.sqlite")).expect("the journal opens");
     let vault = vault.clone();
-    Harness::sandbox_in(Some(&data.join("sandbox")), move |parts| {
+    Harness::sandbox_in(&data.join("sandbox"), move |parts| {
         parts.vault = vault;
         parts.journal = journal;
     })
