@@ -59,7 +59,8 @@ mod tests {
     /// ui/src/ipc.ts is the UI's only door to Rust: every command has its wrapper there.
     #[test]
     fn every_command_has_a_wrapper_in_ipc_ts() {
-        let ipc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/ipc.ts")).expect("read ipc.ts");
+        let ipc =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/ipc.ts")).expect("read ipc.ts");
         let missing: Vec<_> = COMMANDS.iter().filter(|name| !ipc.contains(&format!("\"{name}\""))).collect();
         assert!(missing.is_empty(), "commands without a wrapper in ui/src/ipc.ts: {missing:?}");
     }
