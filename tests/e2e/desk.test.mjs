@@ -508,6 +508,71 @@ test("the working order is canceled from the blotter", async () => {
 /** The blotter row of an intent, looked up afresh (a merge re-renders it). */
 const rowOf = (id) => browser.$(`[data-testid="order-row"][data-client-id="${id}"]`);
 
+/** Waits for the chart's `data-<name>` to satisfy `ok`; a failure says what it was instead. */
+async function waitForChart(name, ok, what) {
+  try {
+    await browser.waitUntil(async () => ok((await chartAttr(`data-${name}`)) ?? ""), { timeout: 10_000 });
+  } catch {
+    assert.fail(`${what}; data-${name} is "${await chartAttr(`data-${name}`)}"`);
+  }
+}
+
+/** The theme chosen in *Display*, the menu closed again for the picture. */
+async function chooseTheme(choice) {
+  const summary = await browser.$('[data-testid="look-settings"] summary');
+  await summary.click();
+  await (await byTest("theme-choice")).selectByAttribute("value", choice);
+  await summary.click();
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
+    timeout: 5_000,
+    timeoutMsg: `the ${choice} theme was not applied`,
+  });
+}
+
+test("a working limit order is a price line on its symbol's chart, gone once canceled", async () => {
+  // The chart shows MSFT (the palette test); the AAPL order draws only on AAPL's chart.
+  await (await browser.$('[data-testid="quote-AAPL"] .sym')).click();
+  await browser.waitUntil(
+    async () => (await (await byTest("chart-symbol")).getText()) === "AAPL" && (await chartAttr("data-state")) === "ready",
+    { timeout: 20_000, timeoutMsg: "the chart did not show AAPL" },
+  );
+  // The chart lists its lines in data-order-lines ("BUY 3 LMT @ 187.2; …") and its markers in data-fill-marks.
+  assert.equal(await chartAttr("data-order-lines"), "", "no working order yet");
+  // Below the market but inside the candles' range, so the line is on screen and the order rests.
+  const resolution = await chartAttr("data-resolution");
+  const now = Math.floor(Date.now() / 1000);
+  const span = (resolution === "1" ? 60 : 300) * 60;
+  const bars = (await invokeInPage("chart_history", { symbol: "AAPL", resolution, from: now - span, to: now + 60 })).value;
+  const last = bars.at(-1).close;
+  const low = Math.min(...bars.map((b) => b.low));
+  const price = Math.min((last + low) / 2, last * 0.998).toFixed(2);
+  await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("side")).selectByAttribute("value", "BUY");
+  await (await byTest("kind")).selectByAttribute("value", "LIMIT");
+  await (await byTest("quantity")).setValue("7");
+  await (await byTest("limit-price")).setValue(price);
+  await (await byTest("preview")).click();
+  await (await byTest("confirm")).waitForDisplayed({ timeout: 15_000 });
+  await (await byTest("confirm")).click();
+  const row = await browser.$('[data-testid="order-row"][data-status="NEW"]');
+  await row.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the order never showed as working" });
+  const intent = await row.getAttribute("data-client-id");
+  await waitForChart("order-lines", (v) => v === `BUY 7 LMT @ ${Number(price)}`, "no price line for the order");
+  await browser.pause(500);
+  await shot("06a-chart-order-line-dark");
+  await chooseTheme("light");
+  await browser.pause(500);
+  await shot("06a-chart-order-line-light");
+  await chooseTheme("dark");
+
+  await (await (await rowOf(intent)).$('[data-testid="cancel-order"]')).click();
+  await browser.waitUntil(async () => (await (await rowOf(intent)).getAttribute("data-status")) === "CANCELED", {
+    timeout: 20_000,
+    timeoutMsg: "the order was not canceled",
+  });
+  await waitForChart("order-lines", (v) => v === "", "the canceled order's line stayed");
+});
+
 test("a working limit order is modified inline, then canceled by keyboard", async () => {
   const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
   const price = (Number(lastText.replace(/[^0-9.]/g, "")) * 0.8).toFixed(2);
@@ -542,6 +607,8 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
   );
   assert.equal(atAries.length, 1, "one order for the intent");
   assert.deepEqual([atAries[0].quantity, atAries[0].limitPrice, atAries[0].working], ["4", newPrice, true]);
+  // The chart's line follows the change: the new price and quantity, one line for the intent.
+  await waitForChart("order-lines", (v) => v === `BUY 4 LMT @ ${Number(newPrice)}`, "the line did not follow the change");
   const newId = atAries[0].clOrdId;
   assert.notEqual(newId, firstId, "the old id is dead");
   const dead = await invokeInPage("cancel_order", { accountId: simAccount, clOrdId: firstId });
@@ -567,6 +634,7 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
   });
   const after = (await invokeInPage("list_orders", { accountId: simAccount })).value;
   assert.equal(after.find((o) => o.clientId === intent).status, "CANCELED");
+  await waitForChart("order-lines", (v) => v === "", "the canceled order's line stayed");
   await shot("07e-modified-canceled");
 });
 
@@ -756,6 +824,7 @@ test("a market buy fills, and the positions and balances panels follow", async (
     );
   const qtyBefore = await aaplQty();
   const cashBefore = await cash.getAttribute("data-value");
+  const boughtBefore = boughtOnChart(await chartAttr("data-fill-marks"));
   await (await byTest("symbol")).setValue("AAPL");
   await (await byTest("side")).selectByAttribute("value", "BUY");
   await (await byTest("kind")).selectByAttribute("value", "MARKET");
@@ -779,8 +848,15 @@ test("a market buy fills, and the positions and balances panels follow", async (
   const listed = (await invokeInPage("positions", { accountId: simAccount })).value;
   assert.equal(Number(listed.find((p) => p.symbol === "AAPL")?.quantity), qtyBefore + 5, "Aries agrees");
   await shot("07d-position");
+  // The fill is on the AAPL chart: its bar's buy marker (shared with other buys on that bar) holds 5 more.
+  await waitForChart("fill-marks", (v) => boughtOnChart(v) === boughtBefore + 5, "the chart's buy markers did not gain 5");
+  await shot("07d-chart-fills");
   await (await byTest("tab-orders")).click();
 });
+
+/** The quantity the chart's buy markers add up to ("B 12 @ 212.53 (3 orders); S 1 @ …"). */
+const boughtOnChart = (marks) =>
+  (marks ?? "").split("; ").reduce((sum, mark) => sum + Number((/^B ([\d.,]+) @/.exec(mark)?.[1] ?? "0").replaceAll(",", "")), 0);
 
 /** A price as the notification writes it: no trailing zeros past the cents. */
 function money(decimal) {

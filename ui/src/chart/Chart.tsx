@@ -42,8 +42,8 @@ import { tickLabel, timeLabel, type Zone } from "./time";
 
 type ChartState = "loading" | "ready" | "empty" | "error";
 
-/** Where a span's time went, in ms: the IPC call, bars → series, and setData until the next frame. */
-type SpanTimes = { bars: number; fetchMs: number; convertMs: number; paintMs: number };
+/** Where a span's time went, in ms: the IPC call, bars → series, setData (and what it sets off), the wait for the next frame. */
+type SpanTimes = { bars: number; fetchMs: number; convertMs: number; drawMs: number; frameMs: number };
 
 const nextFrame = () => new Promise<number>((done) => requestAnimationFrame(done));
 
@@ -372,13 +372,15 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const series = toSeries(list, colors.volume);
       const converted = performance.now();
       if (mine === generation) showNewest(list, series);
+      const drawn = performance.now();
       await nextFrame();
       const painted = performance.now();
       return {
         bars: list.length,
         fetchMs: fetched - started,
         convertMs: converted - fetched,
-        paintMs: painted - converted,
+        drawMs: drawn - converted,
+        frameMs: painted - drawn,
       };
     },
   };

@@ -135,8 +135,29 @@ describe("fills as markers", () => {
       "1",
     );
     expect(marks).toEqual([
-      { key: "desk-1", time: t0, price: 150.1, buy: true, text: "B 100 @ 150.10" },
-      { key: "desk-2", time: t0 + 60, price: 151.005, buy: false, text: "S 40 @ 151.005" },
+      { key: `${t0}:B`, time: t0, price: 150.1, buy: true, text: "B 100 @ 150.10" },
+      { key: `${t0 + 60}:S`, time: t0 + 60, price: 151.005, buy: false, text: "S 40 @ 151.005" },
+    ]);
+  });
+
+  it("shares one marker between one side's orders on one bar, at their weighted average price", () => {
+    const marks = fillMarks(
+      [
+        filled({ clientId: "a", filled: "1", averagePrice: "150.10", updatedAt: "2025-06-02T14:31:05Z" }),
+        filled({ clientId: "b", filled: "2", averagePrice: "150.20", updatedAt: "2025-06-02T14:31:35Z" }),
+        filled({ clientId: "c", filled: "3", averagePrice: "150.13", updatedAt: "2025-06-02T14:31:50Z" }),
+        filled({ clientId: "d", side: "SELL", filled: "4", averagePrice: "150.5", updatedAt: "2025-06-02T14:31:40Z" }),
+        filled({ clientId: "e", filled: "5", averagePrice: "149", updatedAt: "2025-06-02T14:32:00Z" }), // next bar
+      ],
+      "AAPL",
+      bars,
+      "1",
+    );
+    // (1 × 150.10 + 2 × 150.20 + 3 × 150.13) / 6 = 150.148333…, shown to 4 places, exact to the chart.
+    expect(marks.map((m) => [m.time, m.text, m.price])).toEqual([
+      [t0, "B 6 @ 150.1483 (3 orders)", 150.14833333333333],
+      [t0, "S 4 @ 150.50", 150.5],
+      [t0 + 60, "B 5 @ 149.00", 149],
     ]);
   });
 

@@ -1,10 +1,11 @@
 // The trader's own orders on the chart, without the DOM: working orders as
 // price lines, fills as markers on the bar they happened in. Aries reports no
 // per-fill records (docs/aries-api.md), only an order's filled quantity and
-// average price, so a fill marker is one per order: its filled quantity at its
-// average price, on the bar of its last update (the last fill, once filled).
+// average price, so an order's fills count as one, at its average price, on
+// the bar of its last update (the last fill, once filled); one side's orders
+// on one bar share a marker.
 import type { BarView, OrderView } from "../bindings";
-import { ZERO, parse } from "../account/decimal";
+import { type Decimal, ZERO, parse } from "../account/decimal";
 import { price as priceText, quantity as quantityText } from "../account/money";
 import { periodOf, barStart, type Resolution } from "./bars";
 
@@ -23,8 +24,9 @@ export type OrderLine = {
   title: string;
 };
 
-/** One fill marker, at its bar's time. */
+/** One fill marker, at its bar's time: the fills of one side's orders on that bar. */
 export type FillMark = {
+  /** The bar and the side: "1717338660:B". */
   key: string;
   time: number;
   price: number;
@@ -103,11 +105,16 @@ export function barTimeOf(bars: readonly BarView[], resolution: Resolution, time
   return index < 0 ? null : bars[index].time;
 }
 
+/** One order's fills: its filled quantity at its average price, on a bar. */
+type OrderFill = { stamp: number; time: number; buy: boolean; quantity: Decimal; average: Decimal };
+
 /**
  * Markers for `symbol`'s filled and partly filled orders, oldest first (the
- * chart wants them in time order): "B 5 @ 187.20" on the bar of the order's
- * last update. Orders without a readable time or average price, or older than
- * the loaded bars, get none.
+ * chart wants them in time order). Each order's fills go on the bar of its
+ * last update; orders without a readable time or average price, or older than
+ * the loaded bars, get none. Orders of one side on one bar share a marker, so
+ * a busy bar stays readable: "B 5 @ 187.20" for one order, "B 12 @ 187.2133
+ * (3 orders)" for several, at their quantity-weighted average price (exact).
  */
 export function fillMarks(
   orders: readonly OrderView[],
@@ -115,28 +122,40 @@ export function fillMarks(
   bars: readonly BarView[],
   resolution: Resolution,
 ): FillMark[] {
-  // One marker per intent: a replace chain from the history lists each link with the fills so far.
-  const marks = new Map<string, FillMark & { stamp: number }>();
+  // One entry per intent: a replace chain from the history lists each link with the fills so far.
+  const fills = new Map<string, OrderFill>();
   for (const o of orders) {
     if (o.symbol !== symbol) continue;
-    const filled = parse(o.filled);
+    const quantity = parse(o.filled);
     const average = parse(o.averagePrice);
-    if (filled === null || filled.lte(ZERO) || average === null) continue;
+    if (quantity === null || quantity.lte(ZERO) || average === null) continue;
     const stamp = Date.parse(o.updatedAt ?? "");
     if (Number.isNaN(stamp)) continue;
     const time = barTimeOf(bars, resolution, stamp / 1000);
     if (time === null) continue;
     const key = orderKey(o);
-    if ((marks.get(key)?.stamp ?? -Infinity) >= stamp) continue;
-    const buy = sideOf(o) === "BUY";
-    marks.set(key, {
+    if ((fills.get(key)?.stamp ?? -Infinity) >= stamp) continue;
+    fills.set(key, { stamp, time, buy: sideOf(o) === "BUY", quantity, average });
+  }
+
+  const groups = new Map<string, OrderFill[]>();
+  for (const fill of fills.values()) {
+    const key = `${fill.time}:${fill.buy ? "B" : "S"}`;
+    groups.set(key, [...(groups.get(key) ?? []), fill]);
+  }
+  const marks: FillMark[] = [];
+  for (const [key, group] of groups) {
+    const { time, buy } = group[0];
+    const quantity = group.reduce((sum, f) => sum.plus(f.quantity), ZERO);
+    const average = group.reduce((sum, f) => sum.plus(f.quantity.times(f.average)), ZERO).div(quantity);
+    const count = group.length > 1 ? ` (${group.length} orders)` : "";
+    marks.push({
       key,
-      stamp,
       time,
       price: Number(average.toFixed()),
       buy,
-      text: `${buy ? "B" : "S"} ${quantityText(filled)} @ ${priceText(average)}`,
+      text: `${buy ? "B" : "S"} ${quantityText(quantity)} @ ${priceText(average)}${count}`,
     });
   }
-  return [...marks.values()].map(({ stamp: _, ...mark }) => mark).sort((a, b) => a.time - b.time);
+  return marks.sort((a, b) => a.time - b.time || Number(b.buy) - Number(a.buy));
 }
