@@ -71,7 +71,8 @@ const rawIpc = (from, to) =>
 const chart = (from, to) =>
   browser.execute(async (from, to) => {
     const t = await window.__ariesChart.showSpan(from, to);
-    return { ...t, totalMs: t.fetchMs + t.convertMs + t.drawMs + t.frameMs };
+    const steps = Object.fromEntries(Object.entries(t.steps).map(([step, ms]) => [`${step}Ms`, ms]));
+    return { ...t, ...steps, totalMs: t.fetchMs + t.convertMs + t.drawMs + t.frameMs };
   }, from, to);
 
 /** The wait for the next animation frame with nothing drawn: the frame clock alone. */
@@ -149,6 +150,16 @@ try {
     const part = (key) => ms(median(results[i].map((r) => r[key])));
     console.log(
       `| ${cases[i].want.toLocaleString("en-US")} | ${part("fetchMs")} | ${part("convertMs")} | ${part("drawMs")} | ${part("frameMs")} |`,
+    );
+  }
+  console.log("");
+  console.log("the draw step by step (medians, ms):");
+  console.log("| bars | setBars (legend, overlays, data attributes) | candles.setData | volumes.setData | scrollToPosition |");
+  console.log("|---:|---:|---:|---:|---:|");
+  for (const i of [2, 3]) {
+    const part = (key) => ms(median(results[i].map((r) => r[key])));
+    console.log(
+      `| ${cases[i].want.toLocaleString("en-US")} | ${part("barsMs")} | ${part("candlesMs")} | ${part("volumesMs")} | ${part("scrollMs")} |`,
     );
   }
   const ready = median(results[3].map((r) => r.totalMs));

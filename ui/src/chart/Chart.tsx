@@ -42,8 +42,21 @@ import { tickLabel, timeLabel, type Zone } from "./time";
 
 type ChartState = "loading" | "ready" | "empty" | "error";
 
-/** Where a span's time went, in ms: the IPC call, bars → series, setData (and what it sets off), the wait for the next frame. */
-type SpanTimes = { bars: number; fetchMs: number; convertMs: number; drawMs: number; frameMs: number };
+/** One step of drawing a page, for the benchmark's laps. */
+type DrawStep = "bars" | "candles" | "volumes" | "scroll";
+
+/**
+ * Where a span's time went, in ms: the IPC call, bars → series, drawing (each
+ * step of it in `steps`), and the wait for the next frame.
+ */
+type SpanTimes = {
+  bars: number;
+  fetchMs: number;
+  convertMs: number;
+  drawMs: number;
+  steps: Record<DrawStep, number>;
+  frameMs: number;
+};
 
 const nextFrame = () => new Promise<number>((done) => requestAnimationFrame(done));
 
@@ -192,17 +205,22 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
   chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   const timeScale = chart.timeScale();
 
-  function draw(list: BarView[], series = toSeries(list, colors.volume)) {
+  /** `lap` marks the end of each step (the benchmark times them; nothing else passes one). */
+  function draw(list: BarView[], series = toSeries(list, colors.volume), lap = (_: DrawStep) => {}) {
     setBars(list);
+    lap("bars");
     candles.setData(series.candles);
+    lap("candles");
     volumes.setData(series.volumes);
+    lap("volumes");
   }
 
   /** A first page on screen: drawn, then scrolled to the newest bar at once. */
-  function showNewest(list: BarView[], series?: ReturnType<typeof toSeries>) {
-    draw(list, series);
+  function showNewest(list: BarView[], series?: ReturnType<typeof toSeries>, lap = (_: DrawStep) => {}) {
+    draw(list, series, lap);
     // scrollToRealTime animates, and paging would start from the old position mid-way.
     timeScale.scrollToPosition(RIGHT_OFFSET, false);
+    lap("scroll");
   }
 
   async function load(symbol: string, res: Resolution) {
@@ -371,7 +389,14 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const fetched = performance.now();
       const series = toSeries(list, colors.volume);
       const converted = performance.now();
-      if (mine === generation) showNewest(list, series);
+      const steps: Record<DrawStep, number> = { bars: 0, candles: 0, volumes: 0, scroll: 0 };
+      let last = converted;
+      const lap = (step: DrawStep) => {
+        const now = performance.now();
+        steps[step] = now - last;
+        last = now;
+      };
+      if (mine === generation) showNewest(list, series, lap);
       const drawn = performance.now();
       await nextFrame();
       const painted = performance.now();
@@ -380,6 +405,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
         fetchMs: fetched - started,
         convertMs: converted - fetched,
         drawMs: drawn - converted,
+        steps,
         frameMs: painted - drawn,
       };
     },
