@@ -362,9 +362,28 @@ test("the light theme and back to dark, chart included", async () => {
   assert.equal(JSON.parse(saved).theme, "dark", "the choice is remembered");
 });
 
-// NOT YET RUN: the chart tests below were written while the app could not be
-// built; run them once (bash scripts/test.sh) and delete this note.
 const chartAttr = async (name) => (await byTest("chart")).getAttribute(name);
+
+/** Waits for the chart's `data-<name>` to satisfy `ok`; a failure says what it was instead. */
+async function waitForChart(name, ok, what) {
+  try {
+    await browser.waitUntil(async () => ok((await chartAttr(`data-${name}`)) ?? ""), { timeout: 10_000 });
+  } catch {
+    assert.fail(`${what}; data-${name} is "${await chartAttr(`data-${name}`)}"`);
+  }
+}
+
+/** The theme chosen in *Display*, the menu closed again for the picture. */
+async function chooseTheme(choice) {
+  const summary = await browser.$('[data-testid="look-settings"] summary');
+  await summary.click();
+  await (await byTest("theme-choice")).selectByAttribute("value", choice);
+  await summary.click();
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
+    timeout: 5_000,
+    timeoutMsg: `the ${choice} theme was not applied`,
+  });
+}
 
 test("the chart shows AAPL candles from the history", async () => {
   await (await byTest("chart")).waitForExist({ timeout: 15_000 });
@@ -472,11 +491,28 @@ test("Alt+Enter in the symbol palette adds the symbol to the watchlist", async (
   await (await byTest("palette")).waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: "Escape did not close it" });
 });
 
+/**
+ * A limit buy price for AAPL below the market but inside the chart's recent
+ * candles, so the order rests and its price line is on screen: halfway from
+ * the last close down to the lowest low of the last 60 bars.
+ */
+async function restingBuyInRange() {
+  const resolution = await chartAttr("data-resolution");
+  const now = Math.floor(Date.now() / 1000);
+  const span = 60 * 60 * (resolution === "1" ? 1 : 5);
+  const bars = (await invokeInPage("chart_history", { symbol: "AAPL", resolution, from: now - span, to: now + 60 })).value;
+  const last = bars.at(-1).close;
+  const low = Math.min(...bars.map((b) => b.low));
+  return Math.min((last + low) / 2, last * 0.998).toFixed(2);
+}
+
 let clientId;
+let limitPrice;
 test("a limit order goes through preview and confirm, and works", async () => {
-  const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
-  const price = (Number(lastText.replace(/[^0-9.]/g, "")) * 0.8).toFixed(2); // far below: it rests
+  limitPrice = await restingBuyInRange();
+  const price = limitPrice;
   await (await byTest("symbol")).setValue("AAPL");
+  await (await byTest("side")).selectByAttribute("value", "BUY");
   await (await byTest("kind")).selectByAttribute("value", "LIMIT");
   await (await byTest("quantity")).setValue("3");
   await (await byTest("limit-price")).setValue(price);
@@ -495,6 +531,24 @@ test("a limit order goes through preview and confirm, and works", async () => {
   await shot("06-working");
 });
 
+test("the working order is a price line on its symbol's chart, in both themes", async () => {
+  // The chart shows MSFT (the palette test); the AAPL order draws only on AAPL's chart.
+  // It lists its lines in data-order-lines ("BUY 3 LMT @ 187.2; …") and its markers in data-fill-marks.
+  assert.equal(await chartAttr("data-order-lines"), "", "not on MSFT's chart");
+  await (await browser.$('[data-testid="quote-AAPL"] .sym')).click();
+  await browser.waitUntil(
+    async () => (await (await byTest("chart-symbol")).getText()) === "AAPL" && (await chartAttr("data-state")) === "ready",
+    { timeout: 20_000, timeoutMsg: "the chart did not show AAPL" },
+  );
+  await waitForChart("order-lines", (v) => v === `BUY 3 LMT @ ${Number(limitPrice)}`, "no price line for the order");
+  await browser.pause(500);
+  await shot("06a-chart-order-line-dark");
+  await chooseTheme("light");
+  await browser.pause(500);
+  await shot("06a-chart-order-line-light");
+  await chooseTheme("dark");
+});
+
 test("the working order is canceled from the blotter", async () => {
   const row = await browser.$(`[data-testid="order-row"][data-client-id="${clientId}"]`);
   await (await row.$('[data-testid="cancel-order"]')).click();
@@ -502,76 +556,12 @@ test("the working order is canceled from the blotter", async () => {
     timeout: 20_000,
     timeoutMsg: "the order was not canceled",
   });
+  await waitForChart("order-lines", (v) => v === "", "the canceled order's line stayed");
   await shot("07-canceled");
 });
 
 /** The blotter row of an intent, looked up afresh (a merge re-renders it). */
 const rowOf = (id) => browser.$(`[data-testid="order-row"][data-client-id="${id}"]`);
-
-/** Waits for the chart's `data-<name>` to satisfy `ok`; a failure says what it was instead. */
-async function waitForChart(name, ok, what) {
-  try {
-    await browser.waitUntil(async () => ok((await chartAttr(`data-${name}`)) ?? ""), { timeout: 10_000 });
-  } catch {
-    assert.fail(`${what}; data-${name} is "${await chartAttr(`data-${name}`)}"`);
-  }
-}
-
-/** The theme chosen in *Display*, the menu closed again for the picture. */
-async function chooseTheme(choice) {
-  const summary = await browser.$('[data-testid="look-settings"] summary');
-  await summary.click();
-  await (await byTest("theme-choice")).selectByAttribute("value", choice);
-  await summary.click();
-  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
-    timeout: 5_000,
-    timeoutMsg: `the ${choice} theme was not applied`,
-  });
-}
-
-test("a working limit order is a price line on its symbol's chart, gone once canceled", async () => {
-  // The chart shows MSFT (the palette test); the AAPL order draws only on AAPL's chart.
-  await (await browser.$('[data-testid="quote-AAPL"] .sym')).click();
-  await browser.waitUntil(
-    async () => (await (await byTest("chart-symbol")).getText()) === "AAPL" && (await chartAttr("data-state")) === "ready",
-    { timeout: 20_000, timeoutMsg: "the chart did not show AAPL" },
-  );
-  // The chart lists its lines in data-order-lines ("BUY 3 LMT @ 187.2; …") and its markers in data-fill-marks.
-  assert.equal(await chartAttr("data-order-lines"), "", "no working order yet");
-  // Below the market but inside the candles' range, so the line is on screen and the order rests.
-  const resolution = await chartAttr("data-resolution");
-  const now = Math.floor(Date.now() / 1000);
-  const span = (resolution === "1" ? 60 : 300) * 60;
-  const bars = (await invokeInPage("chart_history", { symbol: "AAPL", resolution, from: now - span, to: now + 60 })).value;
-  const last = bars.at(-1).close;
-  const low = Math.min(...bars.map((b) => b.low));
-  const price = Math.min((last + low) / 2, last * 0.998).toFixed(2);
-  await (await byTest("symbol")).setValue("AAPL");
-  await (await byTest("side")).selectByAttribute("value", "BUY");
-  await (await byTest("kind")).selectByAttribute("value", "LIMIT");
-  await (await byTest("quantity")).setValue("7");
-  await (await byTest("limit-price")).setValue(price);
-  await (await byTest("preview")).click();
-  await (await byTest("confirm")).waitForDisplayed({ timeout: 15_000 });
-  await (await byTest("confirm")).click();
-  const row = await browser.$('[data-testid="order-row"][data-status="NEW"]');
-  await row.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the order never showed as working" });
-  const intent = await row.getAttribute("data-client-id");
-  await waitForChart("order-lines", (v) => v === `BUY 7 LMT @ ${Number(price)}`, "no price line for the order");
-  await browser.pause(500);
-  await shot("06a-chart-order-line-dark");
-  await chooseTheme("light");
-  await browser.pause(500);
-  await shot("06a-chart-order-line-light");
-  await chooseTheme("dark");
-
-  await (await (await rowOf(intent)).$('[data-testid="cancel-order"]')).click();
-  await browser.waitUntil(async () => (await (await rowOf(intent)).getAttribute("data-status")) === "CANCELED", {
-    timeout: 20_000,
-    timeoutMsg: "the order was not canceled",
-  });
-  await waitForChart("order-lines", (v) => v === "", "the canceled order's line stayed");
-});
 
 test("a working limit order is modified inline, then canceled by keyboard", async () => {
   const lastText = await (await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]')).getText();
