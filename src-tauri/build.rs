@@ -1,36 +1,9 @@
-/// Every `#[tauri::command]` of src-tauri/commands, as registered in lib.rs.
-const COMMANDS: &[&str] = &[
-    "session_status",
-    "login",
-    "cancel_login",
-    "logout",
-    "unlock",
-    "keep_in_memory",
-    "set_redirect",
-    "set_notifications",
-    "dismiss_scheme_note",
-    "accounts",
-    "balances",
-    "positions",
-    "watch_account",
-    "search_symbols",
-    "chart_history",
-    "open_chart_credits",
-    "watch_quotes",
-    "unwatch_quotes",
-    "preview_order",
-    "place_order",
-    "check_order",
-    "cancel_order",
-    "replace_order",
-    "list_orders",
-    "cancel_orders",
-    "preview_replace",
-    "order_history",
-    "order_chain",
-];
+// COMMANDS: every app command's name (shared with the app's tests, which export it to the UI).
+include!("commands/names.rs");
 
 fn main() {
+    // tauri-build names the files it watches, so this one must be named too.
+    println!("cargo:rerun-if-changed=src-tauri/commands/names.rs");
     // Each app command listed here gets `allow-*`/`deny-*` permissions, so the
     // capability in tauri.conf.json can grant the window exactly these.
     tauri_build::try_build(

@@ -170,7 +170,9 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
           testId="splitter-side"
         />
         <div class="main-column">
-          {gate("market", "Chart", () => <Chart book={props.book} symbol={chartSymbol()} id="main" />)}
+          {gate("market", "Chart", () => (
+            <Chart book={props.book} symbol={chartSymbol()} id="main" orders={blotter.rows()} />
+          ))}
           <Show when={lacks("market") === null}>
             <Splitter
               orientation="horizontal"

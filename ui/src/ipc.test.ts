@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { QuoteBatch } from "./bindings";
+import type { Command, QuoteBatch } from "./bindings";
 
 // The Tauri runtime is not here: stand in for invoke and Channel to see exactly
 // what the wrappers send and how they turn failures into AppErrors.
@@ -28,6 +28,13 @@ beforeEach(() => {
 });
 
 describe("ipc", () => {
+  it("names only commands Rust registers (bindings/commands.ts); a typo fails the typecheck", () => {
+    // @ts-expect-error: not a command of the contract (npm run typecheck fails if this ever compiles)
+    const typo: Command = "place_orders";
+    const known: Command = "place_order";
+    expect([typo, known]).toEqual(["place_orders", "place_order"]);
+  });
+
   it("sends each command's arguments under the contract's names", async () => {
     invoke.mockResolvedValue({ outcome: "rejected", reason: "x" });
     await ipc.placeOrder(ticket, "cid-1");

@@ -8,6 +8,7 @@ import type {
   BalancesView,
   BarView,
   CancelReport,
+  Command,
   OrderChainView,
   OrderChanges,
   OrderPageView,
@@ -24,7 +25,8 @@ import type {
 } from "./bindings";
 import { toAppError } from "./errors";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** The one invoke: `command` must be one of Rust's (bindings/commands.ts, generated from the list it registers). */
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (err) {

@@ -1,7 +1,8 @@
 // The IPC contract's types, generated from the Rust views by ts-rs: each file
 // beside this one is written by `cargo test -p aries-desk` (TS_RS_EXPORT_DIR in
 // .cargo/config.toml) and CI fails when a committed file differs from what the
-// Rust side generates. Do not edit them; change the Rust type instead.
+// Rust side generates (commands.ts: the command names, from src-tauri/commands/names.rs).
+// Do not edit them; change the Rust type instead.
 // All JSON is camelCase; money, quantities and order prices are decimal strings.
 // The command wrappers that use them are in ../ipc.ts.
 export type { AccountEventView } from "./AccountEventView";
@@ -10,6 +11,7 @@ export type { AppError } from "./AppError";
 export type { BalancesView } from "./BalancesView";
 export type { BarView } from "./BarView";
 export type { CancelReport } from "./CancelReport";
+export type { Command } from "./commands";
 export type { ConnectionView } from "./ConnectionView";
 export type { Mode } from "./Mode";
 export type { OrderChainView } from "./OrderChainView";

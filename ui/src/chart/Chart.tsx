@@ -3,12 +3,17 @@ import {
   ColorType,
   CrosshairMode,
   HistogramSeries,
+  LineStyle,
   createChart,
+  createSeriesMarkers,
+  type IPriceLine,
+  type SeriesMarker,
   type Time,
   type TickMarkType,
+  type UTCTimestamp,
 } from "lightweight-charts";
-import { For, Match, Show, Switch, createEffect, createSignal, on, onCleanup } from "solid-js";
-import type { AppError, BarView } from "../bindings";
+import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import type { AppError, BarView, OrderView } from "../bindings";
 import { toAppError } from "../errors";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
@@ -32,14 +37,37 @@ import {
   volumeDelta,
   type Resolution,
 } from "./bars";
+import { fillMarks, orderLines, type FillMark, type OrderLine } from "./marks";
 import { tickLabel, timeLabel, type Zone } from "./time";
 
 type ChartState = "loading" | "ready" | "empty" | "error";
 
+/** One step of drawing a page, for the benchmark's laps. */
+type DrawStep = "bars" | "candles" | "volumes" | "scroll";
+
+/**
+ * Where a span's time went, in ms: the IPC call, bars → series, drawing (each
+ * step of it in `steps`), and the wait for the next frame.
+ */
+type SpanTimes = {
+  bars: number;
+  fetchMs: number;
+  convertMs: number;
+  drawMs: number;
+  steps: Record<DrawStep, number>;
+  frameMs: number;
+};
+
+const nextFrame = () => new Promise<number>((done) => requestAnimationFrame(done));
+
 declare global {
   interface Window {
-    /** Lets the end-to-end test scroll to the oldest bar, as a drag would. */
-    __ariesChart?: { scrollBack: () => void };
+    __ariesChart?: {
+      /** Lets the end-to-end test scroll to the oldest bar, as a drag would. */
+      scrollBack: () => void;
+      /** The chart benchmark (tests/bench/chart-bars.mjs): one span of bars shown as a load shows them. */
+      showSpan: (from: number, to: number) => Promise<SpanTimes>;
+    };
   }
 }
 
@@ -100,14 +128,22 @@ function themeColors() {
     grid: v("--chart-grid"),
     up: v("--up"),
     down: v("--down"),
+    unknown: v("--unknown"),
     volume: { up: v("--chart-volume-up"), down: v("--chart-volume-down") },
   };
 }
 
+const sameMark = (a: FillMark, b: FillMark | undefined) =>
+  b !== undefined && a.key === b.key && a.time === b.time && a.price === b.price && a.text === b.text && a.buy === b.buy;
+
 const VOLUME = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
 
-/** Candles and volume of one symbol: history pages back on scroll, live quotes move the last bar. */
-export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
+/**
+ * Candles and volume of one symbol: history pages back on scroll, live quotes
+ * move the last bar. The selected account's `orders` (the Orders panel's rows)
+ * are drawn over them: working ones as price lines, fills as markers.
+ */
+export function Chart(props: { book: QuoteBook; symbol: string; id: string; orders: readonly OrderView[] }) {
   const saved = readPrefs(props.id);
   const [resolution, setResolution] = createSignal(saved.resolution);
   const [zone, setZone] = createSignal(saved.zone);
@@ -169,11 +205,22 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
   chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   const timeScale = chart.timeScale();
 
-  function draw(list: BarView[]) {
+  /** `lap` marks the end of each step (the benchmark times them; nothing else passes one). */
+  function draw(list: BarView[], series = toSeries(list, colors.volume), lap = (_: DrawStep) => {}) {
     setBars(list);
-    const series = toSeries(list, colors.volume);
+    lap("bars");
     candles.setData(series.candles);
+    lap("candles");
     volumes.setData(series.volumes);
+    lap("volumes");
+  }
+
+  /** A first page on screen: drawn, then scrolled to the newest bar at once. */
+  function showNewest(list: BarView[], series?: ReturnType<typeof toSeries>, lap = (_: DrawStep) => {}) {
+    draw(list, series, lap);
+    // scrollToRealTime animates, and paging would start from the old position mid-way.
+    timeScale.scrollToPosition(RIGHT_OFFSET, false);
+    lap("scroll");
   }
 
   async function load(symbol: string, res: Resolution) {
@@ -188,10 +235,8 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
       // A minute past now, so the bar in progress is in even if the clocks differ a little.
       const page = await barsBefore(symbol, res, Math.floor(Date.now() / 1000) + 60);
       if (mine !== generation) return;
-      draw(page);
-      // To the newest bar at once (scrollToRealTime animates, and paging would
-      // start from the old position mid-way), and only then "ready", which lets paging run.
-      timeScale.scrollToPosition(RIGHT_OFFSET, false);
+      // Scrolled to the newest bar, and only then "ready", which lets paging run.
+      showNewest(page);
       setState(page.length > 0 ? "ready" : "empty");
     } catch (err) {
       if (mine !== generation) return;
@@ -242,6 +287,55 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
     ),
   );
 
+  // The trader's orders over the candles (marks.ts). Lines are kept by order, so
+  // a replace moves its line and a fill or cancel takes it away; after the
+  // theme effect above, so they take the colours it has just read.
+  const lines = new Map<string, IPriceLine>();
+  const lineOptions = (l: OrderLine) => ({
+    price: l.price,
+    title: l.title,
+    color: l.unknown ? colors.unknown : l.buy ? colors.up : colors.down,
+    lineWidth: 1 as const,
+    lineStyle: l.unknown ? LineStyle.Dotted : l.kind === "stop" ? LineStyle.Dashed : LineStyle.Solid,
+    lineVisible: true,
+    axisLabelVisible: true,
+  });
+  const wantedLines = createMemo(() => orderLines(props.orders, props.symbol));
+  createEffect(() => {
+    applied();
+    const wanted = wantedLines();
+    const keys = new Set(wanted.map((l) => l.key));
+    for (const [key, line] of lines) {
+      if (keys.has(key)) continue;
+      candles.removePriceLine(line);
+      lines.delete(key);
+    }
+    for (const l of wanted) {
+      const line = lines.get(l.key);
+      if (line) line.applyOptions(lineOptions(l));
+      else lines.set(l.key, candles.createPriceLine(lineOptions(l)));
+    }
+  });
+
+  const fills = createSeriesMarkers<Time>(candles, []);
+  // Bars change with every tick; the markers only when one moves to another bar or an order fills more.
+  const marks = createMemo(() => fillMarks(props.orders, props.symbol, bars(), resolution()), [], {
+    equals: (a, b) => a.length === b.length && a.every((m, i) => sameMark(m, b[i])),
+  });
+  const marker = (m: FillMark): SeriesMarker<Time> => ({
+    time: m.time as UTCTimestamp,
+    // A buy's arrow points up at its price from below, a sell's down from above.
+    position: m.buy ? "atPriceBottom" : "atPriceTop",
+    price: m.price,
+    shape: m.buy ? "arrowUp" : "arrowDown",
+    color: m.buy ? colors.up : colors.down,
+    text: m.text,
+  });
+  createEffect(() => {
+    applied();
+    fills.setMarkers(marks().map(marker));
+  });
+
   // Axis and crosshair labels follow the timeframe and the chosen zone.
   createEffect(() => {
     const period = periodOf(resolution());
@@ -286,6 +380,35 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
       const range = timeScale.getVisibleLogicalRange();
       timeScale.setVisibleLogicalRange({ from: 0, to: range ? range.to - range.from : 100 });
     },
+    // The steps of load(), timed: "ready" is after setData and the next animation frame
+    // (the chart paints in a frame callback it queued during setData, so before ours).
+    showSpan: async (from, to) => {
+      const mine = ++generation;
+      const started = performance.now();
+      const list = await ipc.chartHistory(props.symbol, resolution(), from, to);
+      const fetched = performance.now();
+      const series = toSeries(list, colors.volume);
+      const converted = performance.now();
+      const steps: Record<DrawStep, number> = { bars: 0, candles: 0, volumes: 0, scroll: 0 };
+      let last = converted;
+      const lap = (step: DrawStep) => {
+        const now = performance.now();
+        steps[step] = now - last;
+        last = now;
+      };
+      if (mine === generation) showNewest(list, series, lap);
+      const drawn = performance.now();
+      await nextFrame();
+      const painted = performance.now();
+      return {
+        bars: list.length,
+        fetchMs: fetched - started,
+        convertMs: converted - fetched,
+        drawMs: drawn - converted,
+        steps,
+        frameMs: painted - drawn,
+      };
+    },
   };
   onCleanup(() => {
     generation++;
@@ -314,6 +437,12 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string }) {
       data-bars={bars().length}
       data-last-close={bars().at(-1)?.close}
       data-resolution={resolution()}
+      data-order-lines={wantedLines()
+        .map((l) => `${l.title} @ ${l.price}`)
+        .join("; ")}
+      data-fill-marks={marks()
+        .map((m) => m.text)
+        .join("; ")}
     >
       <header class="chart-head">
         <h2 class="chart-symbol" data-testid="chart-symbol">
