@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "preview_replace",
     "order_history",
     "order_chain",
+    "watchlists",
+    "edit_watchlist",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ pub mod history;
 pub mod market;
 pub mod orders;
 pub mod session;
+pub mod watchlists;
 
 use std::sync::Arc;
 
@@ -65,5 +66,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         orders::list_orders,
         history::order_history,
         history::order_chain,
+        watchlists::watchlists,
+        watchlists::edit_watchlist,
     ]
 }
