@@ -313,14 +313,15 @@ try {
     "Alt+Enter adds it to the watchlist and keeps the palette open",
     (await until(async () => (await count('[data-testid="quote-AMZN"]')) === 1)) &&
       (await count('[data-testid="palette"]')) === 1 &&
-      /Added AMZN/.test(await text('[data-testid="palette-note"]')),
+      // The note waits for Rust's answer: the row shows at once, the note once the list is saved.
+      (await until(async () => /Added AMZN to “Watchlist”/.test((await text('[data-testid="palette-note"]')) ?? ""))),
   );
   await press("Enter", { vk: 13, modifiers: ALT, text: "\r" });
   check(
     "Alt+Enter again says it is already there, and adds no second row",
-    /already in the watchlist/.test(await text('[data-testid="palette-note"]')) &&
+    /already in “Watchlist”/.test(await text('[data-testid="palette-note"]')) &&
       (await count('[data-testid="quote-AMZN"]')) === 1 &&
-      /In watchlist/.test(await text('[data-testid="palette-option"]')),
+      /In Watchlist/.test(await text('[data-testid="palette-option"]')),
   );
   await shot("5e-palette-added");
   await type('[data-testid="palette-input"]', "zzz");
