@@ -88,7 +88,6 @@ export function createWatchlists(api: WatchlistsApi = { load: ipc.watchlists, ed
     current,
     currentId,
     error,
-    clearError: () => setError(null),
     retry: () => retryLast?.(),
     load,
     select: (list: number) => edit({ kind: "select", list }),
