@@ -118,6 +118,6 @@ test("a watchlist survives an app restart, in the same order and under the same 
     { timeout: 20_000, timeoutMsg: "the restored list streams no quote" },
   );
   await shot("12b-watchlist-after-restart");
-  await browser.execute(() => (document.documentElement.dataset.theme = "light"));
-  await shot("12c-watchlist-after-restart-light");
+  await browser.execute(() => (document.documentElement.dataset.theme = "dark"));
+  await shot("12c-watchlist-after-restart-dark");
 });
