@@ -18,6 +18,7 @@ mod tray;
 mod unlock_policy;
 mod vault;
 pub mod views;
+mod watchlists;
 
 use std::sync::{Arc, Mutex};
 
@@ -35,6 +36,7 @@ use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::views::session::Mode;
+use crate::watchlists::DeskWatchlists;
 
 pub fn run() {
     // RUST_LOG overrides; by default say where the sandbox simulator listens.
@@ -110,6 +112,7 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
     let scheme_registration = register_scheme(app);
     let vault = Vault::open(data_dir.join("vault")).await;
     let journal = OrderJournal::open(&data_dir.join("journal.sqlite"))?;
+    let watchlists = DeskWatchlists::new(aries_store::WatchlistStore::open(&data_dir.join("watchlists.sqlite"))?);
     let notify_app = app.clone();
     let browser_app = app.clone();
     let notice_app = app.clone();
@@ -119,6 +122,7 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
         sandbox,
         vault,
         journal,
+        watchlists,
         settings: Settings::open(data_dir.join("settings.json")),
         show_notice: Arc::new(move |notice| {
             let shown = notice_app.notification().builder().title(notice.title).body(notice.body).show();

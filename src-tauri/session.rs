@@ -21,6 +21,7 @@ use crate::settings::Settings;
 use crate::subscriptions::Subscriptions;
 use crate::vault::{SessionMeta, Vault, VaultSlot};
 use crate::views::session::{AccountView, Mode, Phase, RedirectChoice, SessionView, UserView};
+use crate::watchlists::DeskWatchlists;
 
 pub type Tokens = TokenManager<VaultSlot>;
 pub type Client = AriesClient<Arc<Tokens>>;
@@ -83,6 +84,8 @@ pub struct Desk {
     streams: StreamConfig,
     pub vault: Vault,
     pub journal: OrderJournal,
+    /// The signed-in user's saved watchlists; the tray ticker follows the first.
+    pub watchlists: DeskWatchlists,
     settings: Arc<Settings>,
     /// Shows an OS notification (the notification plugin in the app).
     show_notice: NoticeSink,
@@ -118,6 +121,7 @@ pub struct DeskParts {
     pub sandbox: Option<Sandbox>,
     pub vault: Vault,
     pub journal: OrderJournal,
+    pub watchlists: DeskWatchlists,
     pub settings: Settings,
     pub show_notice: NoticeSink,
     /// Whether the OS took the `dev.ariesdesk:` scheme; if not, why (sign-in then uses loopback).
@@ -154,6 +158,7 @@ impl Desk {
             streams: parts.streams,
             vault: parts.vault,
             journal: parts.journal,
+            watchlists: parts.watchlists,
             settings: Arc::new(parts.settings),
             show_notice: parts.show_notice,
             subscriptions: Subscriptions::default(),
@@ -423,9 +428,10 @@ impl Desk {
             }
         });
         self.journal.follow(connected.clone(), notices);
-        let previous = std::mem::replace(&mut *self.state.write().await, State::SignedIn(connected));
+        let previous = std::mem::replace(&mut *self.state.write().await, State::SignedIn(connected.clone()));
         lock(&self.last_error).take();
         drop(previous);
+        crate::watchlists::signed_in(self, &connected).await;
     }
 
     /// Signs out: streams stop, this backend's saved sign-in is wiped (other

@@ -3,7 +3,8 @@
 //! gets its own pump; the market stream is subscribed to the union of every
 //! panel's symbols, so dropping one panel never drops a symbol another still
 //! watches. A panel's pump is stopped when the panel subscribes again, when
-//! it unsubscribes, when its window closes, and at sign-out.
+//! it unsubscribes, when its window closes, and at sign-out. The tray ticker
+//! is a panel too, with no window and no pump: it reads the quote book.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -114,20 +115,20 @@ impl Drop for Pump {
 /// The desk's registry, applied to the session's market stream.
 #[derive(Default)]
 pub struct Subscriptions {
-    registry: Mutex<Registry<Pump>>,
+    registry: Mutex<Registry<Option<Pump>>>,
 }
 
 impl Subscriptions {
     /// Sets what `key` watches: REST quotes paint at once for symbols the
     /// stream has not delivered yet, the stream keeps them current, and
-    /// `channel` gets the panel's changes at most once per frame.
+    /// `channel` (if any) gets the panel's changes at most once per frame.
     pub async fn watch_quotes(
         &self,
         desk: &Desk,
         connected: Arc<Connected>,
         key: PanelKey,
         symbols: BTreeSet<String>,
-        channel: Channel<QuoteBatch>,
+        channel: Option<Channel<QuoteBatch>>,
     ) -> AppResult<()> {
         let market = &connected.market;
         let missing: Vec<&str> =
@@ -148,9 +149,10 @@ impl Subscriptions {
                 }
             }
         }
-        let pump =
-            pump_quotes(market.book().clone(), market.state(), symbols.clone(), move |b| channel.send(b).is_ok());
-        let pump = Pump(tokio::spawn(pump));
+        let pump = channel.map(|channel| {
+            let book = market.book().clone();
+            Pump(tokio::spawn(pump_quotes(book, market.state(), symbols.clone(), move |b| channel.send(b).is_ok())))
+        });
         let diff = lock(&self.registry).watch_quotes(key, symbols, pump);
         apply(&connected, &diff);
         Ok(())
@@ -164,7 +166,7 @@ impl Subscriptions {
     }
 
     pub fn watch_account(&self, key: PanelKey, pump: JoinHandle<()>) {
-        lock(&self.registry).watch_account(key, Pump(pump));
+        lock(&self.registry).watch_account(key, Some(Pump(pump)));
     }
 
     pub fn close_window(&self, connected: Option<&Connected>, window: &str) {
@@ -177,11 +179,6 @@ impl Subscriptions {
     /// Stops every pump (sign-out; the market stream goes with the session).
     pub fn clear(&self) {
         lock(&self.registry).clear();
-    }
-
-    /// Every watched symbol, for the tray ticker.
-    pub fn symbols(&self) -> Vec<String> {
-        lock(&self.registry).symbols().into_iter().collect()
     }
 }
 

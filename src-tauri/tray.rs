@@ -1,5 +1,6 @@
-//! The tray ticker: the watchlist's first symbols with last price and change,
-//! refreshed once a second from the same quote book the window reads. Linux
+//! The tray ticker: the first saved watchlist's first symbols, in its order,
+//! with last price and change, refreshed once a second from the same quote
+//! book the window reads (crate::watchlists keeps them streamed). Linux
 //! shows a title beside the icon and one menu line per symbol; macOS the
 //! menu-bar title; Windows the tooltip (it has neither title nor label).
 
@@ -14,9 +15,8 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::session::Desk;
 use crate::views::market::STALE_AFTER;
+use crate::watchlists::TICKER_SYMBOLS;
 
-/// Symbols shown: more would not fit beside a tray icon.
-const TICKER_SYMBOLS: usize = 4;
 const REFRESH: Duration = Duration::from_secs(1);
 
 /// One ticker entry, e.g. `AAPL 189.52 ▲0.43%`; `…` when no quote yet, `(stale)` when old.
@@ -99,7 +99,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
 fn entries(desk: &Desk) -> Vec<String> {
     let Some(connected) = desk.try_connected() else { return Vec::new() };
     let book = connected.market.book();
-    desk.subscriptions.symbols().iter().take(TICKER_SYMBOLS).map(|s| ticker_line(s, book.get(s).as_ref())).collect()
+    desk.watchlists.ticker().iter().map(|s| ticker_line(s, book.get(s).as_ref())).collect()
 }
 
 #[cfg(test)]

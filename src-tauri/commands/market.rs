@@ -62,7 +62,7 @@ pub async fn watch_quotes<R: Runtime>(
     let c = desk.connected().await?;
     c.require(&["market:information"], "show market data")?;
     let key = PanelKey::new(window.label(), &panel);
-    desk.subscriptions.watch_quotes(&desk, c, key, symbols, on_batch).await
+    desk.subscriptions.watch_quotes(&desk, c, key, symbols, Some(on_batch)).await
 }
 
 /// Ends one panel's quote subscription (the panel closed).

@@ -10,6 +10,7 @@ pub mod market;
 mod names;
 pub mod orders;
 pub mod session;
+pub mod watchlists;
 
 use std::sync::Arc;
 
@@ -68,5 +69,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         orders::list_orders,
         history::order_history,
         history::order_chain,
+        watchlists::watchlists,
+        watchlists::edit_watchlist,
     ]
 }

@@ -34,6 +34,8 @@ pub const COMMANDS: &[&str] = &[
     "preview_replace",
     "order_history",
     "order_chain",
+    "watchlists",
+    "edit_watchlist",
 ];
 
 #[cfg(test)]

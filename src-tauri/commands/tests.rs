@@ -25,6 +25,8 @@ use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::views::session::Mode;
+use crate::watchlists::DeskWatchlists;
+use aries_store::WatchlistStore;
 
 /// The bundled UI's origin on Linux.
 const LOCAL: &str = "tauri://localhost";
@@ -90,6 +92,7 @@ impl Harness {
             sandbox,
             vault: Vault::in_memory(),
             journal: OrderJournal::in_memory(SETTLE),
+            watchlists: DeskWatchlists::new(WatchlistStore::in_memory().expect("an in-memory store")),
             settings: Settings::in_memory(),
             show_notice: Arc::new(move |notice| shown.lock().unwrap().push(notice)),
             scheme_registration: Ok(()),
@@ -150,10 +153,15 @@ impl Harness {
 
     /// [`Self::sign_in_in_browser`], asking for `scopes`.
     fn sign_in_with(&self, scopes: &[&str]) -> (Url, String) {
+        self.sign_in_as(DEMO, scopes)
+    }
+
+    /// [`Self::sign_in_with`], as the simulator's user `email` (the MFA user's code is typed too).
+    fn sign_in_as(&self, email: &str, scopes: &[&str]) -> (Url, String) {
         let pending = self.ok("login", json!({ "scopes": scopes }));
         assert_eq!(pending["phase"], "pending");
         let authorize = self.opened.lock().unwrap().last().cloned().expect("the system browser was opened");
-        let (code, redirect_uri) = tauri::async_runtime::block_on(approve(&authorize));
+        let (code, redirect_uri) = tauri::async_runtime::block_on(approve(&authorize, email));
         let state = authorize.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
         let mut callback = Url::parse(&redirect_uri).unwrap();
         callback.query_pairs_mut().append_pair("code", &code).append_pair("state", &state);
@@ -228,17 +236,25 @@ impl Harness {
     }
 }
 
+/// The simulator's demo user; its MFA user is `mfa@ariesdesk.dev` (code 123456).
+const DEMO: &str = "demo@ariesdesk.dev";
+
 /// The simulator's authorize API with the authorize URL's own parameters:
-/// sign in as the demo user and consent. Returns the code and the redirect URI.
-async fn approve(authorize: &Url) -> (String, String) {
+/// sign in as `email` and consent. Returns the code and the redirect URI.
+async fn approve(authorize: &Url, email: &str) -> (String, String) {
     let base = authorize.origin().ascii_serialization();
     let mut body: serde_json::Map<String, Value> =
         authorize.query_pairs().map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
-    body.insert("email".into(), json!("demo@ariesdesk.dev"));
+    body.insert("email".into(), json!(email));
     body.insert("password".into(), json!("sandbox"));
     let http = reqwest::Client::new();
-    let step: Value =
+    let mut step: Value =
         http.post(format!("{base}/v1/oauth2/authorize")).json(&body).send().await.unwrap().json().await.unwrap();
+    if step["is_mfa"] == true {
+        let mfa = json!({ "next_step_auth_id": step["next_step_auth_id"], "verification_code": "123456" });
+        step =
+            http.post(format!("{base}/v1/oauth2/authorize/mfa")).json(&mfa).send().await.unwrap().json().await.unwrap();
+    }
     let id = step["next_step_auth_id"].as_str().unwrap_or_else(|| panic!("sign-in refused: {step}"));
     let done: Value = http
         .post(format!("{base}/v1/oauth2/authorize/confirm"))
@@ -537,6 +553,7 @@ mod scopes;
 mod sign_in_edges;
 mod silent_socket;
 mod slow_answers;
+mod watchlists;
 
 /// Faults on the order path, through the commands: each asserts what the
 /// trader is told and what Aries holds (docs/reliability.md).

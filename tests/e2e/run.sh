@@ -15,4 +15,4 @@ log=tests/e2e/artifacts/session.log
 # after the test has ended.
 exec 3>&1 4>&2
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- sh -c 'exec node --test --test-concurrency=1 tests/e2e/browser.test.mjs tests/e2e/desk.test.mjs tests/e2e/start-with-link.test.mjs tests/e2e/restart.test.mjs >&3 2>&4' >"$log" 2>&1
+  dbus-run-session -- sh -c 'exec node --test --test-concurrency=1 tests/e2e/browser.test.mjs tests/e2e/desk.test.mjs tests/e2e/start-with-link.test.mjs tests/e2e/watchlists.test.mjs tests/e2e/restart.test.mjs >&3 2>&4' >"$log" 2>&1

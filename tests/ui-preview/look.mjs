@@ -313,14 +313,15 @@ try {
     "Alt+Enter adds it to the watchlist and keeps the palette open",
     (await until(async () => (await count('[data-testid="quote-AMZN"]')) === 1)) &&
       (await count('[data-testid="palette"]')) === 1 &&
-      /Added AMZN/.test(await text('[data-testid="palette-note"]')),
+      // The note waits for Rust's answer: the row shows at once, the note once the list is saved.
+      (await until(async () => /Added AMZN to “Watchlist”/.test((await text('[data-testid="palette-note"]')) ?? ""))),
   );
   await press("Enter", { vk: 13, modifiers: ALT, text: "\r" });
   check(
     "Alt+Enter again says it is already there, and adds no second row",
-    /already in the watchlist/.test(await text('[data-testid="palette-note"]')) &&
+    /already in “Watchlist”/.test(await text('[data-testid="palette-note"]')) &&
       (await count('[data-testid="quote-AMZN"]')) === 1 &&
-      /In watchlist/.test(await text('[data-testid="palette-option"]')),
+      /In Watchlist/.test(await text('[data-testid="palette-option"]')),
   );
   await shot("5e-palette-added");
   await type('[data-testid="palette-input"]', "zzz");
@@ -358,6 +359,39 @@ try {
   await enter();
   await sleep(500);
   check("typing a symbol + Enter adds it", (await count('[data-testid="quote-NVDA"]')) === 1);
+
+  // Saved watchlists: a focused row moves with Alt+↑ and keeps the focus; a second list, in dark.
+  const rows = () => evaluate(`[...document.querySelectorAll('[data-testid="watchlist"] tbody tr')].map((r) => r.dataset.testid.slice(6)).join()`);
+  const listBefore = await rows();
+  await evaluate(`(${q('[data-testid="quote-NVDA"]')}.focus(), true)`);
+  await press("ArrowUp", { vk: 38, modifiers: ALT });
+  await press("ArrowUp", { vk: 38, modifiers: ALT });
+  const moved = listBefore.split(",").filter((s) => s !== "NVDA");
+  moved.splice(moved.length - 2, 0, "NVDA");
+  check(
+    "Alt+↑ on a focused row moves the symbol up and keeps the focus on it",
+    (await until(async () => (await rows()) === moved.join())) && (await focused()) === "quote-NVDA",
+    `${listBefore} → ${await rows()}`,
+  );
+  await shot("5h-watchlist-reordered");
+  await click('[data-testid="watchlist-new"]');
+  await until(async () => (await focused()) === "watchlist-name");
+  await type('[data-testid="watchlist-name"]', "Energy");
+  await enter();
+  check(
+    "a new list is created, shown and empty",
+    await until(async () => /^Energy \(0\)$/.test((await text('[data-testid="watchlist-select"]')) ?? "") || (await rows()) === ""),
+  );
+  await type('[data-testid="watch-input"]', "xom");
+  await enter();
+  await until(async () => (await rows()) === "XOM");
+  const theme = await evaluate("document.documentElement.dataset.theme ?? null");
+  await evaluate(`(document.documentElement.dataset.theme = "dark", true)`);
+  await sleep(300); // a frame in the new palette
+  await shot("5i-watchlist-second-list-dark");
+  await evaluate(`(document.documentElement.dataset.theme = ${JSON.stringify(theme ?? "dark")}, true)`);
+  await choose('[data-testid="watchlist-select"]', "1");
+  check("switching back shows the first list in its order", await until(async () => (await rows()) === moved.join()));
 
   // Ticket: bad input first, then Enter twice, which may preview but never place.
   await type('[data-testid="quantity"]', "0");

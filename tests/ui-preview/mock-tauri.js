@@ -348,6 +348,53 @@
   }
   const reject = (error) => Promise.reject(error);
 
+  // The saved watchlists (src-tauri/watchlists.rs): one user's lists, each edit answered with all of them.
+  const lists = {
+    lists: [{ id: 1, name: "Watchlist", symbols: ["AAPL", "MSFT", "SPY"] }],
+    current: 1,
+    maxName: 40,
+    maxSymbols: 200,
+    maxLists: 20,
+  };
+  const refused = (message) => reject({ code: "validation", message, retryable: false });
+  function editWatchlist({ edit }) {
+    const list = lists.lists.find((l) => l.id === edit.list);
+    if (edit.kind !== "create" && !list) return refused("That watchlist no longer exists: it may have been deleted.");
+    switch (edit.kind) {
+      case "create": {
+        const id = Math.max(...lists.lists.map((l) => l.id)) + 1;
+        lists.lists.push({ id, name: edit.name.trim(), symbols: [] });
+        lists.current = id;
+        break;
+      }
+      case "rename":
+        list.name = edit.name.trim();
+        break;
+      case "delete":
+        if (lists.lists.length === 1) return refused("This is your only watchlist: create another before deleting it.");
+        lists.lists = lists.lists.filter((l) => l !== list);
+        if (lists.current === edit.list) lists.current = lists.lists[0].id;
+        break;
+      case "select":
+        lists.current = edit.list;
+        break;
+      case "add": {
+        const symbol = edit.symbol.trim().toUpperCase();
+        if (list.symbols.includes(symbol)) return refused(`${symbol} is already in “${list.name}”.`);
+        list.symbols.push(symbol);
+        break;
+      }
+      case "remove":
+        list.symbols = list.symbols.filter((s) => s !== edit.symbol);
+        break;
+      case "move":
+        list.symbols = list.symbols.filter((s) => s !== edit.symbol);
+        list.symbols.splice(edit.to, 0, edit.symbol);
+        break;
+    }
+    return structuredClone(lists);
+  }
+
   const commands = {
     session_status: () => structuredClone(session),
     login: () => (Object.assign(session, { phase: "pending", error: null }), changed()),
@@ -366,6 +413,8 @@
     search_symbols: (args) => searchSymbols(args),
     watch_quotes: (args) => watchQuotes(args),
     unwatch_quotes: (args) => unwatchQuotes(args),
+    watchlists: () => structuredClone(lists),
+    edit_watchlist: (args) => editWatchlist(args),
     chart_history: (args) =>
       chartFailures-- > 0
         ? reject({ code: "network", message: "Aries did not answer in time. Check your connection.", retryable: true })

@@ -20,12 +20,14 @@ import { createBlotter } from "./orders/blotter";
 import { OrderTicket, type TicketFocus } from "./orders/OrderTicket";
 import { PALETTE_SHORTCUT, Palette, onPaletteShortcut } from "./palette/Palette";
 import type { QuoteBook } from "./quotes/book";
-import { Watchlist } from "./quotes/Watchlist";
 import { watchSymbols } from "./quotes/watch";
 import { type Feature, allowedAccount, missing } from "./session/grants";
 import { Unavailable } from "./session/Unavailable";
+import { createWatchlists } from "./watchlists/store";
+import { WatchlistPanel } from "./watchlists/WatchlistPanel";
 
-const DEFAULT_WATCHLIST = ["AAPL", "MSFT", "SPY"];
+/** What the chart shows until a symbol is picked. */
+const FIRST_CHART_SYMBOL = "AAPL";
 
 /** The signed-in workspace: accounts, watchlist, order ticket, balances, chart, blotter and positions. */
 export function Desk(props: { view: SessionView; book: QuoteBook }) {
@@ -47,10 +49,11 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
     </Show>
   );
 
-  const [symbols, setSymbols] = createSignal<readonly string[]>(DEFAULT_WATCHLIST);
-  const [chartSymbol, setChartSymbol] = createSignal(DEFAULT_WATCHLIST[0]);
-  // Each panel subscribes under its own id; Rust streams the union.
-  const watch = watchSymbols(props.book, () => (lacks("market") ? [] : symbols()), "watchlist");
+  // The saved watchlists (Rust keeps them per backend and user), restored at sign-in.
+  const watchlists = createWatchlists();
+  void watchlists.load();
+  const [chartSymbol, setChartSymbol] = createSignal(FIRST_CHART_SYMBOL);
+  // Each panel subscribes under its own id (each list view too); Rust streams the union.
   watchSymbols(props.book, () => (lacks("market") ? [] : [chartSymbol()]), "chart");
   // Leaving the desk (sign-out) must not leave old quotes behind for the next sign-in.
   onCleanup(() => props.book.clear());
@@ -96,8 +99,12 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       if (!helpOpen() && !paletteOpen()) ticket?.focus();
     },
   });
-  const watchSymbol = (symbol: string) => {
-    if (!symbols().includes(symbol)) setSymbols([...symbols(), symbol]);
+  // The palette's Alt+Enter: saved to the list shown; the answer says what became of it.
+  const watchSymbol = async (symbol: string): Promise<string> => {
+    const list = watchlists.current();
+    if (!list) return "No watchlist to add to: your watchlists did not load.";
+    if (await watchlists.add(symbol)) return `Added ${symbol} to “${list.name}”.`;
+    return watchlists.error()?.message ?? `${symbol} was not added.`;
   };
 
   return (
@@ -118,7 +125,8 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       </div>
       <Show when={paletteOpen()}>
         <Palette
-          watched={symbols()}
+          watched={watchlists.current()?.symbols ?? []}
+          listName={watchlists.current()?.name ?? "the watchlist"}
           onShow={pick}
           onWatch={watchSymbol}
           onClose={() => setPaletteOpen(false)}
@@ -130,14 +138,7 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
       <div ref={columns} class="columns" classList={{ "side-right": layout().side === "right" }}>
         <div class="side-column" data-testid="side-column">
           {gate("market", "Watchlist", () => (
-            <Watchlist
-              book={props.book}
-              symbols={symbols()}
-              onSymbols={setSymbols}
-              onPick={pick}
-              watchError={watch.error()}
-              onRetryWatch={watch.retry}
-            />
+            <WatchlistPanel book={props.book} store={watchlists} onPick={pick} />
           ))}
           <OrderTicket
             readOnly={lacks("trade")}

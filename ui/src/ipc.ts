@@ -22,6 +22,8 @@ import type {
   RedirectChoice,
   SessionView,
   SymbolHit,
+  WatchlistEdit,
+  WatchlistsView,
 } from "./bindings";
 import { toAppError } from "./errors";
 
@@ -79,6 +81,10 @@ export const orderChain = (accountId: string, clOrdId: string) =>
 export const positions = (accountId: string) => call<PositionView[]>("positions", { accountId });
 /** The account's balances; every field may be absent (null). */
 export const balances = (accountId: string) => call<BalancesView>("balances", { accountId });
+/** The signed-in user's saved watchlists for this backend (a first sign-in gets the default list). */
+export const watchlists = () => call<WatchlistsView>("watchlists");
+/** Saves one change to the watchlists; the answer is the lists as saved (or why the change was refused). */
+export const editWatchlist = (edit: WatchlistEdit) => call<WatchlistsView>("edit_watchlist", { edit });
 
 /**
  * Sets what one panel of this window watches; batches for it arrive on

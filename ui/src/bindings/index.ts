@@ -35,6 +35,9 @@ export type { TicketSide } from "./TicketSide";
 export type { Tif } from "./Tif";
 export type { UserView } from "./UserView";
 export type { VaultState } from "./VaultState";
+export type { WatchlistEdit } from "./WatchlistEdit";
+export type { WatchlistView } from "./WatchlistView";
+export type { WatchlistsView } from "./WatchlistsView";
 
 /** The side of an order ticket. */
 export type { TicketSide as Side } from "./TicketSide";

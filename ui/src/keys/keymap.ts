@@ -5,12 +5,13 @@
 // Chords are written with tokens: "Mod" is Ctrl (Cmd on macOS), "Alt" is Alt
 // (Option on macOS); the rest are KeyboardEvent.key names.
 
-export type Scope = "anywhere" | "palette" | "ticket" | "confirm" | "orders" | "help";
+export type Scope = "anywhere" | "palette" | "watchlist" | "ticket" | "confirm" | "orders" | "help";
 
 /** The help overlay's sections, in this order. */
 export const SCOPES: readonly { scope: Scope; title: string }[] = [
   { scope: "anywhere", title: "Anywhere (not while typing in a box)" },
   { scope: "palette", title: "Symbol palette" },
+  { scope: "watchlist", title: "Watchlist (on a focused row)" },
   { scope: "ticket", title: "Order ticket" },
   { scope: "confirm", title: "Confirming an order" },
   { scope: "orders", title: "Orders list (when it has the focus)" },
@@ -32,8 +33,12 @@ export const KEYMAP: readonly Binding[] = [
   { id: "focus.move", scope: "anywhere", keys: [["Tab"], ["Shift", "Tab"]], does: "Next or previous control" },
   { id: "palette.move", scope: "palette", keys: [["ArrowDown"], ["ArrowUp"]], does: "Select the next or previous match" },
   { id: "palette.show", scope: "palette", keys: [["Enter"]], does: "Show the symbol in the chart and put it on the ticket" },
-  { id: "palette.watch", scope: "palette", keys: [["Alt", "Enter"]], does: "Add the symbol to the watchlist (stays open)" },
+  { id: "palette.watch", scope: "palette", keys: [["Alt", "Enter"]], does: "Add the symbol to the watchlist shown, saved (stays open)" },
   { id: "palette.close", scope: "palette", keys: [["Escape"]], does: "Close the palette" },
+  { id: "watchlist.focus", scope: "watchlist", keys: [["ArrowDown"], ["ArrowUp"]], does: "Go to the next or previous row" },
+  { id: "watchlist.move", scope: "watchlist", keys: [["Alt", "ArrowUp"], ["Alt", "ArrowDown"]], does: "Move the symbol up or down the list (saved; dragging a row works too)" },
+  { id: "watchlist.pick", scope: "watchlist", keys: [["Enter"]], does: "Show the symbol in the chart and put it on the ticket" },
+  { id: "watchlist.remove", scope: "watchlist", keys: [["Delete"]], does: "Remove the symbol from the list" },
   { id: "ticket.preview", scope: "ticket", keys: [["Enter"]], does: "Preview the order (in any field). Enter never places an order" },
   { id: "confirm.reach", scope: "confirm", keys: [["Tab"]], does: "From the preview to Back, then to Confirm" },
   {

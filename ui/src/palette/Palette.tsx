@@ -28,13 +28,16 @@ export function onPaletteShortcut(open: () => void) {
 /**
  * The symbol palette: a modal search over `search_symbols`. Enter (or a click)
  * shows the selected symbol, Alt+Enter (or Alt+click) adds it to the
- * watchlist and stays open, Escape closes. Focus stays inside while it is
+ * watchlist shown (saved) and stays open, Escape closes. Focus stays inside while it is
  * open and goes back where it was when it closes.
  */
 export function Palette(props: {
+  /** The symbols of the watchlist shown, and its name. */
   watched: readonly string[];
+  listName: string;
   onShow: (symbol: string) => void;
-  onWatch: (symbol: string) => void;
+  /** Saves the symbol to that list; resolves to what to tell the trader. */
+  onWatch: (symbol: string) => Promise<string>;
   onClose: () => void;
 }) {
   const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -71,10 +74,9 @@ export function Palette(props: {
       props.onShow(hit.symbol);
       props.onClose();
     } else if (watching(hit.symbol)) {
-      setNote(`${hit.symbol} is already in the watchlist.`);
+      setNote(`${hit.symbol} is already in “${props.listName}”.`);
     } else {
-      props.onWatch(hit.symbol);
-      setNote(`Added ${hit.symbol} to the watchlist.`);
+      setNote(await props.onWatch(hit.symbol));
     }
   }
 
@@ -189,7 +191,7 @@ export function Palette(props: {
                 <span class="palette-description">{hit.description ?? "—"}</span>
                 <span class="palette-meta">{[hit.kind, hit.exchange].filter(Boolean).join(" · ")}</span>
                 <Show when={watching(hit.symbol)}>
-                  <span class="palette-watching">In watchlist</span>
+                  <span class="palette-watching">In {props.listName}</span>
                 </Show>
               </li>
             )}

@@ -1,4 +1,4 @@
-import { For, Show, createSignal, onCleanup } from "solid-js";
+import { For, type JSX, Show, createSignal, onCleanup } from "solid-js";
 import type { AppError } from "../bindings";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
@@ -10,10 +10,14 @@ import type { QuoteRow } from "./merge";
 
 const SUGGEST_DELAY_MS = 250;
 
+/** One list's rows and its add box; the list itself is kept by ../watchlists. */
 export function Watchlist(props: {
   book: QuoteBook;
   symbols: readonly string[];
-  onSymbols: (symbols: string[]) => void;
+  onAdd: (symbol: string) => void;
+  onRemove: (symbol: string) => void;
+  /** Makes a row reorderable by drag and keyboard (watchlists/rows.ts). */
+  rowProps: (symbol: string) => JSX.HTMLAttributes<HTMLTableRowElement>;
   onPick: (symbol: string) => void;
   watchError: AppError | null;
   onRetryWatch: () => void;
@@ -40,11 +44,11 @@ export function Watchlist(props: {
     setEntryError(null);
     setEntry("");
     setSuggestions([]);
-    if (!props.symbols.includes(symbol)) props.onSymbols([...props.symbols, symbol]);
+    if (!props.symbols.includes(symbol)) props.onAdd(symbol);
   };
 
   return (
-    <section class="panel watchlist" aria-label="Watchlist">
+    <>
       <form class="watch-add" onSubmit={add}>
         <input
           data-testid="watch-input"
@@ -84,23 +88,31 @@ export function Watchlist(props: {
               <QuoteLine
                 symbol={symbol}
                 row={props.book.rows[symbol]}
+                rowProps={props.rowProps(symbol)}
                 onPick={() => props.onPick(symbol)}
-                onRemove={() => props.onSymbols(props.symbols.filter((s) => s !== symbol))}
+                onRemove={() => props.onRemove(symbol)}
               />
             )}
           </For>
         </tbody>
       </table>
-    </section>
+    </>
   );
 }
 
 /** One row; each cell reads its own field of the store row, so only changed cells update. */
-function QuoteLine(props: { symbol: string; row: QuoteRow | undefined; onPick: () => void; onRemove: () => void }) {
+function QuoteLine(props: {
+  symbol: string;
+  row: QuoteRow | undefined;
+  rowProps: JSX.HTMLAttributes<HTMLTableRowElement>;
+  onPick: () => void;
+  onRemove: () => void;
+}) {
   const stale = () => props.row?.stale ?? false;
   const ticks = () => props.row?.ticks ?? 0;
   return (
     <tr
+      {...props.rowProps}
       data-testid={`quote-${props.symbol}`}
       classList={{ stale: stale(), waiting: !props.row }}
       title={stale() ? `stale: no update for ${Math.round((props.row?.ageMs ?? 0) / 1000)} s` : undefined}
