@@ -28,6 +28,10 @@ const COMMANDS: &[&str] = &[
     "preview_replace",
     "order_history",
     "order_chain",
+    "update_status",
+    "check_update",
+    "download_update",
+    "install_update",
 ];
 
 fn main() {

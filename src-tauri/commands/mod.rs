@@ -7,6 +7,7 @@ pub mod history;
 pub mod market;
 pub mod orders;
 pub mod session;
+pub mod updates;
 
 use std::sync::Arc;
 
@@ -65,5 +66,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         orders::list_orders,
         history::order_history,
         history::order_chain,
+        updates::update_status,
+        updates::check_update,
+        updates::download_update,
+        updates::install_update,
     ]
 }

@@ -7,3 +7,4 @@
 pub mod market;
 pub mod orders;
 pub mod session;
+pub mod updates;

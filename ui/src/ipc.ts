@@ -21,6 +21,7 @@ import type {
   RedirectChoice,
   SessionView,
   SymbolHit,
+  UpdateView,
 } from "./bindings";
 import { toAppError } from "./errors";
 
@@ -78,6 +79,14 @@ export const positions = (accountId: string) => call<PositionView[]>("positions"
 /** The account's balances; every field may be absent (null). */
 export const balances = (accountId: string) => call<BalancesView>("balances", { accountId });
 
+/** In-app updates: Rust checks, downloads (verifying the signature) and installs; see updates/. */
+export const updateStatus = () => call<UpdateView>("update_status");
+export const checkUpdate = () => call<UpdateView>("check_update");
+/** Resolves once downloaded and verified; progress comes through `onUpdateChanged`. */
+export const downloadUpdate = () => call<UpdateView>("download_update");
+/** Installs and restarts; it only returns when refused (an order's outcome is unknown) or failed. */
+export const installUpdate = () => call<UpdateView>("install_update");
+
 /**
  * Sets what one panel of this window watches; batches for it arrive on
  * `onBatch` until the panel's next call. Other panels' subscriptions stay.
@@ -106,6 +115,24 @@ export function watchAccount(
 export async function onSessionChanged(handler: (session: SessionView) => void): Promise<() => void> {
   try {
     return await listen<SessionView>("session-changed", (event) => handler(event.payload));
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** Rust emits "update-changed" with the whole UpdateView on every change (download progress included). */
+export async function onUpdateChanged(handler: (update: UpdateView) => void): Promise<() => void> {
+  try {
+    return await listen<UpdateView>("update-changed", (event) => handler(event.payload));
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** The tray's *Check for updates…*: the window opens its Updates dialog. */
+export async function onOpenUpdates(handler: () => void): Promise<() => void> {
+  try {
+    return await listen<null>("open-updates", () => handler());
   } catch (err) {
     throw toAppError(err);
   }

@@ -26,11 +26,14 @@ export type { QuoteBatch } from "./QuoteBatch";
 export type { QuoteSource } from "./QuoteSource";
 export type { QuoteView } from "./QuoteView";
 export type { RedirectChoice } from "./RedirectChoice";
+export type { ReleaseView } from "./ReleaseView";
 export type { ReplacePreviewView } from "./ReplacePreviewView";
 export type { SessionView } from "./SessionView";
 export type { SymbolHit } from "./SymbolHit";
 export type { TicketSide } from "./TicketSide";
 export type { Tif } from "./Tif";
+export type { UpdatePhase } from "./UpdatePhase";
+export type { UpdateView } from "./UpdateView";
 export type { UserView } from "./UserView";
 export type { VaultState } from "./VaultState";
 
