@@ -16,10 +16,11 @@ APP_PACKAGES=(
 # one font so text renders in screenshots; python3-dbus and python3-gi run the
 # stand-in notification server (tests/e2e/notifications.py) on the private bus.
 # The install test (tests/install/run.sh) reads the .rpm with rpm, rpm2cpio and
-# cpio; python3-venv holds the pinned actionlint that checks the workflows.
+# cpio and counts the app's processes with pgrep (procps); python3-venv holds
+# the pinned actionlint that checks the workflows.
 TEST_PACKAGES=(
   xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi
-  rpm rpm2cpio cpio python3-venv
+  rpm rpm2cpio cpio procps python3-venv
 )
 
 TAURI_DRIVER_VERSION=2.1.0

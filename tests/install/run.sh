@@ -33,14 +33,17 @@ ok() { echo "ok - $*"; passed=$((passed + 1)); }
 fail() { echo "not ok - $*" >&2; failed=$((failed + 1)); }
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+installed() { dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q ' installed$'; }
 
 work="$(mktemp -d)"
 cleanup() {
-  dpkg-query -W "$PKG" >/dev/null 2>&1 && apt-get purge -y -qq "$PKG" >/dev/null 2>&1
+  installed && dpkg --purge "$PKG" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
-apt() { env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -qq "$@"; }
+# Quiet unless it fails: then its output, and the test stops.
+quiet() { "$@" >"$work/step.log" 2>&1 || { cat "$work/step.log" >&2; echo "failed: $*" >&2; exit 1; }; }
+apt() { quiet env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -qq "$@"; }
 
 # ARIES_DESK_BIN: package this debug binary instead of the target dir's (on a
 # machine whose target dir other checkouts rebuild), through a target dir of its own.
@@ -53,9 +56,9 @@ fi
 echo "# packages: $OLD (older) and $NEW, from the debug build"
 rm -rf dist
 export npm_config_update_notifier=false
-bash scripts/package.sh --debug --version "$OLD" >/dev/null
+quiet bash scripts/package.sh --debug --version "$OLD"
 mkdir -p "$work/old" && mv dist/*.deb "$work/old/" && rm -rf dist
-bash scripts/package.sh --debug >/dev/null
+quiet bash scripts/package.sh --debug
 old_deb="$(ls "$work"/old/*.deb)"
 deb="$(ls dist/*.deb)"
 rpm="$(ls dist/*.rpm)"
@@ -68,17 +71,17 @@ export XDG_CACHE_HOME="$work/home/.cache" XDG_DATA_DIRS=/usr/local/share:/usr/sh
 unset BROWSER ARIES_DESK_CONFIG
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 
-if dpkg-query -W "$PKG" >/dev/null 2>&1; then
+if installed; then
   echo "# $PKG was installed on this machine: removing it first"
-  apt purge "$PKG" >/dev/null
+  dpkg --purge "$PKG" >/dev/null
 fi
 
 echo "# install $OLD with apt, which resolves the declared dependencies"
-apt install "$(realpath "$old_deb")" >/dev/null
+apt install "$(realpath "$old_deb")"
 check "$OLD installed" test "$(dpkg-query -W -f='${Version}' "$PKG")" = "$OLD"
 
 echo "# upgrade to $NEW"
-apt install "$deb" >/dev/null
+apt install "$deb"
 check "upgraded to $NEW" test "$(dpkg-query -W -f='${Version}' "$PKG")" = "$NEW"
 check "dpkg status is 'install ok installed'" test "$(dpkg-query -W -f='${Status}' "$PKG")" = "install ok installed"
 check "dpkg --audit finds nothing half-installed" test -z "$(dpkg --audit)"
@@ -116,17 +119,25 @@ check "xdg-mime names it the handler" test "$(xdg-mime query default "$SCHEME")"
 
 echo "# the installed app starts, and a link reaches it"
 log="$work/app.log"
-if xvfb-run -a dbus-run-session -- bash tests/install/link.sh "$log"; then ok "started under Xvfb; xdg-open handed the link to the running app"; else fail "the app or the link (log: below)"; sed 's/^/  | /' "$log" | tail -20 >&2; fi
+# The session bus and the app say a lot on stderr; shown only if this fails.
+if xvfb-run -a dbus-run-session -- bash tests/install/link.sh "$log" 2>"$work/xvfb.err"; then
+  ok "started under Xvfb; xdg-open handed the link to the running app"
+else
+  fail "the app or the link (its log and stderr below)"
+  sed 's/^/  | /' "$log" "$work/xvfb.err" | tail -30 >&2
+fi
 data="$XDG_DATA_HOME/dev.ariesdesk.desk"
 check "the app wrote its data directory" test -f "$data/journal.sqlite"
 
 echo "# remove"
-apt remove "$PKG" >/dev/null
+apt remove "$PKG"
 check "the binary is gone" test ! -e "$BIN"
 check "the desktop entry is gone" test ! -e "$ENTRY"
 check "xdg-mime names no handler" test -z "$(xdg-mime query default "$SCHEME")"
 check "the MIME cache no longer lists the scheme" bash -c "! grep -q '$SCHEME' /usr/share/applications/mimeinfo.cache"
-apt purge "$PKG" >/dev/null
+# What a purge adds to a removal (the package has no conffiles, but an admin may purge).
+dpkg --purge "$PKG" >/dev/null
+check "the package is gone from dpkg" bash -c "! dpkg-query -W -f='\${Status}' $PKG 2>/dev/null | grep -q installed"
 check "the user's data directory is kept, even after purge" test -f "$data/journal.sqlite"
 
 echo "# the .rpm matches the .deb"
