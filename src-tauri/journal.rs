@@ -18,6 +18,7 @@ use chrono::{DateTime, Duration, TimeDelta, Utc};
 
 use crate::error::{AppError, AppResult};
 use crate::fill_notices::{FillNotices, Known, Notice};
+use crate::order_gate::{OrderGate, RestartHold, Sending};
 use crate::session::{Connected, Desk};
 use crate::views::orders::{OrderChainView, OrderView, PlaceResult};
 
@@ -58,6 +59,8 @@ pub struct OrderJournal {
     /// `clOrdId`s and `ord:{ordId}`s of orders placed elsewhere that the user
     /// asked this app to cancel (ours are in the journal): their cancel is no news.
     cancels_asked: Arc<Mutex<HashSet<String>>>,
+    /// Order requests on the wire, and whether a restart holds them back.
+    gate: OrderGate,
 }
 
 /// Where the account stream's task sends what the trader should hear of.
@@ -78,6 +81,7 @@ impl OrderJournal {
             settling: Arc::default(),
             settle,
             cancels_asked: Arc::default(),
+            gate: OrderGate::default(),
         }
     }
 
@@ -99,6 +103,7 @@ impl OrderJournal {
     /// (or UNKNOWN), whatever happens to the journal afterwards.
     pub async fn place(&self, desk: &Desk, c: &Arc<Connected>, request: &OrderRequest) -> AppResult<PlaceResult> {
         let client_id = request.client_id().ok_or_else(|| AppError::validation("The order has no client id."))?;
+        let _sending = self.start_send()?;
         if let Recorded::AlreadyRecorded(entry) = self.db.record_intent(request, Utc::now()).map_err(not_sent)? {
             return Ok(self.replay(&entry));
         }
@@ -141,6 +146,20 @@ impl OrderJournal {
             *order = self.db.entry(client_id).ok().flatten().map(|e| Box::new(self.entry_view(&e)));
         }
         Ok(result)
+    }
+
+    /// An order request (place, replace, cancel) is about to go out: counted
+    /// until dropped, refused while a restart to update holds the gate.
+    pub fn start_send(&self) -> AppResult<Sending> {
+        self.gate.start_send()
+    }
+
+    /// Holds every order request back for a restart, but only when none is
+    /// on the wire and no order in any account waits for its lost answer
+    /// (docs/reliability.md); if the journal cannot be read, that is not known: refused.
+    pub fn hold_for_restart(&self) -> AppResult<RestartHold> {
+        let unresolved = self.db.unresolved()?.len();
+        self.gate.hold_for_restart(unresolved)
     }
 
     /// *Check now*: looks one unresolved intent up at once and returns it as the blotter shows it.

@@ -9,6 +9,7 @@ mod error;
 mod fill_notices;
 mod journal;
 mod login;
+mod order_gate;
 mod sandbox;
 mod session;
 mod settings;
@@ -16,6 +17,8 @@ mod stream;
 mod subscriptions;
 mod tray;
 mod unlock_policy;
+mod update_state;
+mod updates;
 mod vault;
 pub mod views;
 mod watchlists;
@@ -34,6 +37,7 @@ use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
+use crate::updates::Updates;
 use crate::vault::Vault;
 use crate::views::session::Mode;
 use crate::watchlists::DeskWatchlists;
@@ -51,6 +55,8 @@ pub fn run() {
         }
         None => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
+    let mut context = tauri::generate_context!();
+    let updates_off = updates::policy(&mut context);
     tauri::Builder::default()
         // First, so a second instance (the OS handing over a deep link) exits
         // before anything else starts; its argv goes to the deep-link plugin.
@@ -67,7 +73,17 @@ pub fn run() {
                 .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
                 .build(),
         )
-        .setup(|app| {
+        // Signed updates; the window gets none of the plugin's commands: ours wrap it (updates.rs).
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .setup(move |app| {
+            let updates = Arc::new(Updates::new(app.package_info().version.to_string(), updates_off));
+            app.manage(updates.clone());
+            if updates.checks() {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = updates.check(&handle).await;
+                });
+            }
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());
             let at_start = listen_for_callbacks(app.handle(), desk.clone());
@@ -90,7 +106,7 @@ pub fn run() {
             }
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running Aries Desk");
 }
 
@@ -142,9 +158,18 @@ async fn start_desk<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Desk>, Box<dyn
 }
 
 /// Registers `dev.ariesdesk:` with the OS where an app can do so itself, so
-/// unbundled builds receive deep links too. Where it fails, sign-in falls back
-/// to the loopback redirect and the sign-in screen says why, once.
+/// unbundled builds and the AppImage receive deep links too. Where it fails,
+/// sign-in falls back to the loopback redirect and the sign-in screen says why, once.
 fn register_scheme<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
+    // A .deb or .rpm install handles the scheme through its own desktop entry,
+    // which goes with the package; an entry of ours in the user's home would
+    // outlive it (README, "Installers").
+    #[cfg(target_os = "linux")]
+    if let Some(tauri::utils::config::BundleType::Deb | tauri::utils::config::BundleType::Rpm) =
+        tauri::utils::platform::bundle_type()
+    {
+        return Ok(());
+    }
     #[cfg(any(target_os = "linux", windows))]
     if let Err(error) = app.deep_link().register_all() {
         tracing::warn!(%error, "could not register the dev.ariesdesk: scheme; sign-in will use a loopback redirect");

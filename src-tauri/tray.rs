@@ -11,7 +11,7 @@ use std::time::Duration;
 use aries_client::stream::Quote;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::session::Desk;
 use crate::views::market::STALE_AFTER;
@@ -38,6 +38,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
         .map(|i| MenuItem::with_id(app, format!("ticker-{i}"), "", false, None::<&str>))
         .collect::<tauri::Result<_>>()?;
     let show = MenuItem::with_id(app, "show", "Show Aries Desk", true, None::<&str>)?;
+    let updates = MenuItem::with_id(app, "updates", "Check for updates…", true, None::<&str>)?;
     let pause = CheckMenuItem::with_id(app, "pause", "Pause ticker", true, false, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
@@ -45,6 +46,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
     items.extend([
         &separator as &dyn tauri::menu::IsMenuItem<R>,
         &show as &dyn tauri::menu::IsMenuItem<R>,
+        &updates as &dyn tauri::menu::IsMenuItem<R>,
         &pause as &dyn tauri::menu::IsMenuItem<R>,
         &quit as &dyn tauri::menu::IsMenuItem<R>,
     ]);
@@ -58,12 +60,11 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
     }
     let tray = builder
         .on_menu_event(move |app, event| match event.id().as_ref() {
-            "show" => {
-                if let Some(window) = app.get_webview_window("main") {
-                    let _ = window.unminimize();
-                    let _ = window.show();
-                    let _ = window.set_focus();
-                }
+            "show" => show_main(app),
+            // The window opens its Updates dialog, which checks (ui/src/updates/).
+            "updates" => {
+                show_main(app);
+                let _ = app.emit_to("main", "open-updates", ());
             }
             "pause" => {
                 paused_by_menu.fetch_xor(true, Ordering::Relaxed);
@@ -100,6 +101,14 @@ fn entries(desk: &Desk) -> Vec<String> {
     let Some(connected) = desk.try_connected() else { return Vec::new() };
     let book = connected.market.book();
     desk.watchlists.ticker().iter().map(|s| ticker_line(s, book.get(s).as_ref())).collect()
+}
+
+fn show_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod names;
 pub mod orders;
 pub mod session;
 pub mod watchlists;
+pub mod updates;
 
 use std::sync::Arc;
 
@@ -71,5 +72,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         history::order_chain,
         watchlists::watchlists,
         watchlists::edit_watchlist,
+        updates::update_status,
+        updates::check_update,
+        updates::download_update,
+        updates::install_update,
     ]
 }

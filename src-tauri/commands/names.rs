@@ -36,6 +36,10 @@ pub const COMMANDS: &[&str] = &[
     "order_chain",
     "watchlists",
     "edit_watchlist",
+    "update_status",
+    "check_update",
+    "download_update",
+    "install_update",
 ];
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ pub async fn cancel_orders(
 async fn cancel_one(desk: &Desk, c: &Connected, order: &Order) -> AppResult<PlaceResult> {
     let mut view = OrderView::from(order);
     let request = WorkingOrder::from_order(order)?.cancel();
+    let _sending = desk.journal.start_send()?;
     desk.journal.cancel_requested(view.client_id.as_deref(), order);
     let outcome = checked(desk, c.client.cancel(&request).await).await?;
     Ok(PlaceResult::from_outcome(outcome, |ack| {
@@ -173,6 +174,7 @@ pub async fn replace_order(
     let mut view = OrderView::from(order);
     let working_order = WorkingOrder::from_order(order)?;
     let request = changes.replace_request(&working_order)?;
+    let _sending = desk.journal.start_send()?;
     let outcome = checked(&desk, c.client.replace(&working_order, &request).await).await?;
     // The account stream brings the new terms; the new id is what the next action needs.
     let mut result = PlaceResult::from_outcome(outcome, |replaced| {

@@ -23,6 +23,7 @@ use crate::journal::OrderJournal;
 use crate::sandbox::Sandbox;
 use crate::session::{Desk, DeskParts};
 use crate::settings::Settings;
+use crate::updates::Updates;
 use crate::vault::Vault;
 use crate::views::session::Mode;
 use crate::watchlists::DeskWatchlists;
@@ -82,6 +83,24 @@ impl Harness {
         endpoints: Result<Endpoints, AppError>,
         tweak: impl FnOnce(&mut DeskParts),
     ) -> Harness {
+        Harness::build_with(mode, sandbox, endpoints, tweak, None)
+    }
+
+    /// The app in sandbox mode whose updater asks `updater` (the plugin's
+    /// configuration: a loopback endpoint and a test key) instead of the release's.
+    fn updating(updater: Value) -> Harness {
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+        let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
+        Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater))
+    }
+
+    fn build_with(
+        mode: Mode,
+        sandbox: Option<Sandbox>,
+        endpoints: Result<Endpoints, AppError>,
+        tweak: impl FnOnce(&mut DeskParts),
+        updater: Option<Value>,
+    ) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
         let notices = Arc::new(Mutex::new(Vec::new()));
@@ -107,10 +126,17 @@ impl Harness {
         };
         tweak(&mut parts);
         let desk = Desk::new(parts);
+        let mut context = tauri::generate_context!();
+        if let Some(updater) = updater {
+            context.config_mut().plugins.0.insert("updater".into(), updater);
+        }
+        let version = context.package_info().version.to_string();
         let app = mock_builder()
+            .plugin(tauri_plugin_updater::Builder::new().build())
             .invoke_handler(super::handler())
             .manage(desk.clone())
-            .build(tauri::generate_context!())
+            .manage(Arc::new(Updates::new(version, None)))
+            .build(context)
             .expect("the app builds on the mock runtime");
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
         Harness { desk, webview, opened, notices, answers: Mutex::new(Vec::new()), origin: LOCAL, _app: app }
@@ -554,6 +580,7 @@ mod sign_in_edges;
 mod silent_socket;
 mod slow_answers;
 mod watchlists;
+mod updates;
 
 /// Faults on the order path, through the commands: each asserts what the
 /// trader is told and what Aries holds (docs/reliability.md).

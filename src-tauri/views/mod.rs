@@ -8,3 +8,4 @@ pub mod market;
 pub mod orders;
 pub mod session;
 pub mod watchlists;
+pub mod updates;

@@ -538,6 +538,35 @@ try {
   );
   await shot("8c-positions-error");
 
+  await open("desk");
+  await click('[data-testid="updates-button"]');
+  check(
+    "Updates checks and shows the new version with its notes",
+    await until(async () => /0\.2\.0 is available/.test((await text('[data-testid="update-title"]')) ?? "")) &&
+      /Saved watchlists/.test(await text('[data-testid="update-notes"]')),
+  );
+  await shot("9-update-available");
+  await click('[data-testid="update-download"]');
+  check(
+    "the download shows a progress bar",
+    await until(async () => (await evaluate(`${q('[data-testid="update-progress"]')}?.value ?? 0`)) > 0.3),
+  );
+  await shot("9b-update-downloading");
+  check("then offers Install and restart", Boolean(await until(() => count('[data-testid="update-install"]'))));
+  await click('[data-testid="update-install"]');
+  check(
+    "an install refused while an order is unknown says why, once",
+    await until(async () => /1 order still waits/.test((await text('[data-testid="update-detail"]')) ?? "")) &&
+      (await count('.dialog.updates [role="alert"]')) === 0,
+  );
+  await shot("9c-update-refused");
+  await click('.dialog.updates .actions button:last-child');
+  check(
+    "closed, a banner keeps the ready version in view",
+    Boolean(await until(() => count('[data-testid="update-banner"]'))),
+  );
+  await shot("9d-update-banner");
+
   check(
     "no CSP violations",
     (await evaluate("window.__preview.cspViolations.length")) === 0,

@@ -77,6 +77,17 @@
   const listeners = new Map(); // event name → callback ids
   const emit = (event, payload) =>
     (listeners.get(event) ?? []).forEach((id, i) => callbacks.get(id)?.({ event, id: i, payload }));
+  const RELEASE = {
+    version: "0.2.0",
+    notes: "Fills and orders drawn on the chart.\nSaved watchlists.\nFaster order history.",
+    date: "2026-11-30T00:00:00Z",
+  };
+  const update = { current: "0.1.0", phase: "idle", release: null, received: 0, total: null, message: null };
+  const updateTo = (change) => {
+    Object.assign(update, change);
+    emit("update-changed", structuredClone(update));
+    return structuredClone(update);
+  };
   const changed = () => {
     emit("session-changed", structuredClone(session));
     return structuredClone(session);
@@ -466,6 +477,24 @@
       return { outcome: "accepted", order: structuredClone(found) };
     },
     order_history: () => ({ orders: [], nextCursor: null }),
+    // In-app updates: a release is offered; the download streams progress; the
+    // install is refused as Rust refuses it while an order's outcome is unknown.
+    update_status: () => structuredClone(update),
+    check_update: () => updateTo({ phase: "available", release: RELEASE }),
+    download_update: async () => {
+      updateTo({ phase: "downloading", received: 0, total: 8_400_000 });
+      for (let received = 700_000; received < 8_400_000; received += 700_000) {
+        await new Promise((r) => setTimeout(r, 150));
+        updateTo({ received });
+      }
+      return updateTo({ phase: "ready", received: 8_400_000 });
+    },
+    install_update: () => {
+      const message =
+        "Not now: 1 order still waits for an answer from Aries. The update installs once every order's outcome is known (see the order list); nothing was installed.";
+      updateTo({ message });
+      throw { code: "update.orders_unknown", message, retryable: true };
+    },
     order_chain: ({ clOrdId }) => ({ clientId: null, clOrdIds: [clOrdId] }),
     "plugin:event|listen": ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) ?? []), handler]);

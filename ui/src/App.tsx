@@ -1,4 +1,4 @@
-import { Match, Switch, createMemo } from "solid-js";
+import { Match, Show, Switch, createMemo } from "solid-js";
 import type { SessionView } from "./bindings";
 import { Desk } from "./Desk";
 import { createQuoteBook } from "./quotes/book";
@@ -6,12 +6,15 @@ import { Header } from "./session/Header";
 import { SignIn } from "./session/SignIn";
 import { createSession } from "./session/session";
 import { createAction } from "./ui/action";
+import { UpdateBanner, UpdateDialog } from "./updates/UpdateDialog";
+import { createUpdates } from "./updates/updates";
 
 export function App() {
   const session = createSession();
   const book = createQuoteBook();
   const signOut = createAction(session.logout);
   const setNotifications = createAction(session.setNotifications);
+  const updates = createUpdates();
   const signedIn = () => {
     const view = session.view();
     return view?.phase === "signedIn" ? view : null;
@@ -27,7 +30,12 @@ export function App() {
         connection={book.connection()}
         signOut={signOut}
         setNotifications={setNotifications}
+        onUpdates={updates.openAndCheck}
       />
+      <UpdateBanner updates={updates} />
+      <Show when={updates.open()}>
+        <UpdateDialog updates={updates} />
+      </Show>
       <Switch>
         <Match when={session.startError()}>
           {(error) => (

@@ -24,6 +24,7 @@ import type {
   SymbolHit,
   WatchlistEdit,
   WatchlistsView,
+  UpdateView,
 } from "./bindings";
 import { toAppError } from "./errors";
 
@@ -86,6 +87,14 @@ export const watchlists = () => call<WatchlistsView>("watchlists");
 /** Saves one change to the watchlists; the answer is the lists as saved (or why the change was refused). */
 export const editWatchlist = (edit: WatchlistEdit) => call<WatchlistsView>("edit_watchlist", { edit });
 
+/** In-app updates: Rust checks, downloads (verifying the signature) and installs; see updates/. */
+export const updateStatus = () => call<UpdateView>("update_status");
+export const checkUpdate = () => call<UpdateView>("check_update");
+/** Resolves once downloaded and verified; progress comes through `onUpdateChanged`. */
+export const downloadUpdate = () => call<UpdateView>("download_update");
+/** Installs and restarts; it only returns when refused (an order's outcome is unknown) or failed. */
+export const installUpdate = () => call<UpdateView>("install_update");
+
 /**
  * Sets what one panel of this window watches; batches for it arrive on
  * `onBatch` until the panel's next call. Other panels' subscriptions stay.
@@ -114,6 +123,24 @@ export function watchAccount(
 export async function onSessionChanged(handler: (session: SessionView) => void): Promise<() => void> {
   try {
     return await listen<SessionView>("session-changed", (event) => handler(event.payload));
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** Rust emits "update-changed" with the whole UpdateView on every change (download progress included). */
+export async function onUpdateChanged(handler: (update: UpdateView) => void): Promise<() => void> {
+  try {
+    return await listen<UpdateView>("update-changed", (event) => handler(event.payload));
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** The tray's *Check for updates…*: the window opens its Updates dialog. */
+export async function onOpenUpdates(handler: () => void): Promise<() => void> {
+  try {
+    return await listen<null>("open-updates", () => handler());
   } catch (err) {
     throw toAppError(err);
   }

@@ -19,6 +19,8 @@ export function Header(props: {
   connection: ConnectionView;
   signOut: Action<[], unknown>;
   setNotifications: Action<[boolean], unknown>;
+  /** Opens the Updates dialog (the version, and a check). */
+  onUpdates: () => void;
 }) {
   const signedIn = () => props.session?.phase === "signedIn";
   return (
@@ -40,6 +42,9 @@ export function Header(props: {
         </span>
       </Show>
       <span class="spacer" />
+      <button type="button" class="link" data-testid="updates-button" onClick={() => props.onUpdates()}>
+        Updates
+      </button>
       <LookSettings />
       <Show when={signedIn()}>
         {/* The market stream's state: a session without market:information has none. */}
