@@ -10,8 +10,8 @@ pub mod market;
 mod names;
 pub mod orders;
 pub mod session;
-pub mod watchlists;
 pub mod updates;
+pub mod watchlists;
 
 use std::sync::Arc;
 

@@ -89,7 +89,7 @@ impl Harness {
     /// The app in sandbox mode whose updater asks `updater` (the plugin's
     /// configuration: a loopback endpoint and a test key) instead of the release's.
     fn updating(updater: Value) -> Harness {
-        let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+        let sandbox = tauri::async_runtime::block_on(Sandbox::start(None)).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
         Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater))
     }
@@ -579,8 +579,8 @@ mod scopes;
 mod sign_in_edges;
 mod silent_socket;
 mod slow_answers;
-mod watchlists;
 mod updates;
+mod watchlists;
 
 /// Faults on the order path, through the commands: each asserts what the
 /// trader is told and what Aries holds (docs/reliability.md).

@@ -7,5 +7,5 @@
 pub mod market;
 pub mod orders;
 pub mod session;
-pub mod watchlists;
 pub mod updates;
+pub mod watchlists;

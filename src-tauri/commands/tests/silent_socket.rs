@@ -59,8 +59,13 @@ fn a_silent_socket_is_noticed_within_the_heartbeat_budget_and_the_snapshot_bring
         Ok(())
     });
     let symbols = ["AAPL".to_string()].into();
-    let watch =
-        h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), PanelKey::new("main", "watchlist"), symbols, channel);
+    let watch = h.desk.subscriptions.watch_quotes(
+        &h.desk,
+        c.clone(),
+        PanelKey::new("main", "watchlist"),
+        symbols,
+        Some(channel),
+    );
     tauri::async_runtime::block_on(watch).unwrap();
     let events: Arc<Mutex<Vec<AccountEventView>>> = Arc::default();
     let blotter = events.clone();

@@ -115,7 +115,7 @@ fn each_user_and_each_backend_keeps_its_own_lists() {
     }
 
     // The same user on another backend (a live configuration) has lists of its own.
-    let sandbox = tauri::async_runtime::block_on(Sandbox::start()).expect("the simulator starts");
+    let sandbox = tauri::async_runtime::block_on(Sandbox::start(None)).expect("the simulator starts");
     let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
     let live = Harness::build(Mode::Live, Some(sandbox), endpoints, store_at(&path));
     assert!(live.desk.backend_id().starts_with("live:"));

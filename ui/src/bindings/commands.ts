@@ -29,4 +29,10 @@ export type Command =
   | "cancel_orders"
   | "preview_replace"
   | "order_history"
-  | "order_chain";
+  | "order_chain"
+  | "watchlists"
+  | "edit_watchlist"
+  | "update_status"
+  | "check_update"
+  | "download_update"
+  | "install_update";
