@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "open_chart_credits",
     "watch_quotes",
     "unwatch_quotes",
+    "watch_streams",
     "preview_order",
     "place_order",
     "check_order",

@@ -28,6 +28,8 @@ export type { QuoteView } from "./QuoteView";
 export type { RedirectChoice } from "./RedirectChoice";
 export type { ReplacePreviewView } from "./ReplacePreviewView";
 export type { SessionView } from "./SessionView";
+export type { SocketView } from "./SocketView";
+export type { StreamsView } from "./StreamsView";
 export type { SymbolHit } from "./SymbolHit";
 export type { TicketSide } from "./TicketSide";
 export type { Tif } from "./Tif";
