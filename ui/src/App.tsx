@@ -1,6 +1,7 @@
 import { Match, Switch, createMemo } from "solid-js";
 import type { SessionView } from "./bindings";
 import { Desk } from "./Desk";
+import { freshness } from "./hud/freshness";
 import { createQuoteBook } from "./quotes/book";
 import { Header } from "./session/Header";
 import { SignIn } from "./session/SignIn";
@@ -9,7 +10,7 @@ import { createAction } from "./ui/action";
 
 export function App() {
   const session = createSession();
-  const book = createQuoteBook();
+  const book = createQuoteBook(freshness.applied);
   const signOut = createAction(session.logout);
   const setNotifications = createAction(session.setNotifications);
   const signedIn = () => {
@@ -25,6 +26,7 @@ export function App() {
       <Header
         session={session.view()}
         connection={book.connection()}
+        freshness={freshness}
         signOut={signOut}
         setNotifications={setNotifications}
       />
