@@ -238,6 +238,25 @@ try {
   await evaluate(`document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "f", bubbles: true }))`);
   check("F closes it", (await count('[data-testid="hud"]')) === 0);
 
+  // A moved price flashes; with reduced motion it does not animate and a static arrow says which way.
+  const lastCell = `[...document.querySelectorAll('.quotes td[data-testid="last"]')].find((td) => td.matches(".up, .down"))`;
+  check(
+    "a moved last price flashes",
+    await until(async () => evaluate(`/^flash-/.test(getComputedStyle(${lastCell} ?? document.body).animationName)`)),
+  );
+  await cdp("Emulation.setEmulatedMedia", { features: [{ name: "prefers-reduced-motion", value: "reduce" }] });
+  check(
+    "under prefers-reduced-motion nothing animates and a static arrow marks the move",
+    await until(async () =>
+      evaluate(`(() => {
+        const cell = ${lastCell};
+        return !!cell && getComputedStyle(cell).animationName === "none" && /[▲▼]/.test(getComputedStyle(cell, "::after").content);
+      })()`),
+    ),
+  );
+  await shot("5i-reduced-motion");
+  await cdp("Emulation.setEmulatedMedia", { features: [] });
+
   // Click and read in one evaluation: the reload's answer must not beat the read.
   const atClick = await evaluate(`(${q('[data-testid="timeframe-5"]')}.click(), ${q('[data-testid="chart"]')}.dataset.state)`);
   check("5m reloads the bars", atClick === "loading" && (await chart("data-resolution")) === "5");
