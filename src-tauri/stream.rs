@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(batches[0].connection, ConnectionView::Live);
         // Each batch is stamped when it leaves, for the UI's tick-to-paint measurement.
         let now = wall_clock_ms();
-        assert!(batches.iter().all(|b| b.sent_at_ms > now - 5_000.0 && b.sent_at_ms <= now), "stamped with the wall clock");
+        assert!(
+            batches.iter().all(|b| b.sent_at_ms > now - 5_000.0 && b.sent_at_ms <= now),
+            "stamped with the wall clock"
+        );
         assert!(batches.windows(2).all(|w| w[1].sent_at_ms >= w[0].sent_at_ms + 15.0), "one frame apart at least");
     }
 

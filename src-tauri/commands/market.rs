@@ -7,8 +7,8 @@ use tauri::{Runtime, Window};
 
 use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
-use crate::subscriptions::PanelKey;
 use crate::stream::{Socket, pump_streams};
+use crate::subscriptions::PanelKey;
 use crate::views::market::{BarView, QuoteBatch, StreamsView, SymbolHit};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.

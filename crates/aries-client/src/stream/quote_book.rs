@@ -232,9 +232,14 @@ mod tests {
     fn the_servers_percent_is_shown_until_a_streamed_change_outdates_it() {
         let book = QuoteBook::default();
         // Aries rounds chp to two places; a derived figure would be 1.2345…
-        let rest = QuoteFields { last: Some(101.0), change: Some(1.0), change_percent: Some(1.0), ..Default::default() };
+        let rest =
+            QuoteFields { last: Some(101.0), change: Some(1.0), change_percent: Some(1.0), ..Default::default() };
         book.apply_rest("AAPL", &rest);
-        assert_eq!(book.get("AAPL").unwrap().change_percent(), Some(1.0), "the server's figure, not (1/100)·100 recomputed");
+        assert_eq!(
+            book.get("AAPL").unwrap().change_percent(),
+            Some(1.0),
+            "the server's figure, not (1/100)·100 recomputed"
+        );
         let quote_only = bid_ask(100.9, 101.1);
         book.apply("AAPL", &quote_only, Source::Update, Instant::now());
         assert_eq!(book.get("AAPL").unwrap().change_percent(), Some(1.0), "an update without a change keeps it");
