@@ -108,11 +108,13 @@ describe("the last order's round trip", () => {
 });
 
 describe("sign-out", () => {
-  it("forgets what was measured", () => {
+  it("forgets what was measured and closes the readout", () => {
     const h = harness();
     h.store.applied(batch(0, quote("AAPL", 0)));
     h.paintFrame();
+    h.store.toggle();
     h.store.reset();
+    expect(h.store.open()).toBe(false);
     expect(h.store.paint()).toBeNull();
     expect(h.store.tickAge()).toBeNull();
   });

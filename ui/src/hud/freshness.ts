@@ -87,8 +87,9 @@ export function createFreshness(
     open,
     toggle: () => setOpen((o) => !o),
     close: () => setOpen(false),
-    /** Forgets everything measured (sign-out). */
+    /** Forgets everything measured and closes the readout (sign-out). */
     reset() {
+      setOpen(false);
       paints.clear();
       waiting = [];
       setLastTickAt(null);
