@@ -27,7 +27,7 @@ export function Header(props: {
       </span>
       <Show when={props.session?.mode === "sandbox" && props.session.simulator}>
         {(url) => (
-          <span class="sim-note">
+          <span class="sim-note" title={`Simulator running at ${url()}`}>
             Simulator running at <code class="sim-url">{url()}</code>
           </span>
         )}
