@@ -2,18 +2,19 @@
 //! pump reads what changed at most once per frame and sends one batch over a
 //! Channel, so a burst of ticks costs one IPC message. Freshness is re-checked
 //! every second so a symbol that goes quiet turns stale on screen even with
-//! no new message. Account events are forwarded as they come. Which pumps run
-//! is the subscription registry's business (`subscriptions`).
+//! no new message. Account events are forwarded as they come, and both
+//! sockets' states whenever one changes. Which pumps run is the subscription
+//! registry's business (`subscriptions`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook};
+use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook, ReconnectCount};
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::views::market::{ConnectionView, QuoteBatch, QuoteView};
+use crate::views::market::{ConnectionView, QuoteBatch, QuoteView, SocketView, StreamsView, wall_clock_ms};
 use crate::views::orders::{AccountEventView, OrderView};
 
 /// One display frame at 60 Hz: the most often a batch is sent.
@@ -58,7 +59,7 @@ pub async fn pump_quotes(
             }
             connection_sent = Some(connection);
             last_send = Instant::now();
-            if !send(QuoteBatch { quotes, connection }) {
+            if !send(QuoteBatch { quotes, connection, sent_at_ms: wall_clock_ms() }) {
                 return;
             }
         }
@@ -66,6 +67,32 @@ pub async fn pump_quotes(
             changed = changes.changed() => if changed.is_err() { return },
             changed = state.changed() => if changed.is_err() { return },
             _ = sleep(STALE_CHECK) => {}
+        }
+    }
+}
+
+/// One socket as the streams pump reads it.
+pub struct Socket {
+    pub state: watch::Receiver<ConnectionState>,
+    pub reconnects: ReconnectCount,
+}
+
+impl Socket {
+    fn view(&mut self) -> SocketView {
+        SocketView { state: ConnectionView::from(&*self.state.borrow_and_update()), reconnects: self.reconnects.get() }
+    }
+}
+
+/// Sends both sockets' states and reconnect counts now and whenever either
+/// changes, until `send` returns false or a socket's task is gone (signed out).
+pub async fn pump_streams(mut market: Socket, mut account: Socket, mut send: impl FnMut(StreamsView) -> bool) {
+    loop {
+        if !send(StreamsView { market: market.view(), account: account.view() }) {
+            return;
+        }
+        tokio::select! {
+            changed = market.state.changed() => if changed.is_err() { return },
+            changed = account.state.changed() => if changed.is_err() { return },
         }
     }
 }
@@ -146,6 +173,13 @@ mod tests {
         assert!(quotes.iter().all(|q| q.symbol == "AAPL"), "only the watched symbol crosses");
         assert_eq!(quotes.last().unwrap().last, Some(110.0), "the latest price arrives");
         assert_eq!(batches[0].connection, ConnectionView::Live);
+        // Each batch is stamped when it leaves, for the UI's tick-to-paint measurement.
+        let now = wall_clock_ms();
+        assert!(
+            batches.iter().all(|b| b.sent_at_ms > now - 5_000.0 && b.sent_at_ms <= now),
+            "stamped with the wall clock"
+        );
+        assert!(batches.windows(2).all(|w| w[1].sent_at_ms >= w[0].sent_at_ms + 15.0), "one frame apart at least");
     }
 
     #[tokio::test]
@@ -160,6 +194,59 @@ mod tests {
         assert_eq!(batch.connection, ConnectionView::Reconnecting);
         assert!(batch.quotes.is_empty());
         pump.abort();
+    }
+
+    struct AnyToken;
+
+    impl aries_client::AccessTokens for AnyToken {
+        async fn access_token(&self) -> aries_client::Result<aries_client::Secret> {
+            Ok(aries_client::Secret::new("t"))
+        }
+        async fn rejected(&self, _token: &aries_client::Secret) {}
+    }
+
+    /// The header shows each socket: a change on either is sent, with its count of losses.
+    #[tokio::test]
+    async fn both_sockets_states_are_sent_as_either_changes() {
+        use aries_client::stream::StreamConfig;
+        // Real streams (their counts come from their tasks) pointed at a port nobody listens on.
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url: url::Url = format!("ws://{}/", closed.local_addr().unwrap()).parse().unwrap();
+        drop(closed);
+        let config = StreamConfig {
+            backoff_initial: Duration::from_millis(20),
+            backoff_max: Duration::from_millis(40),
+            ..StreamConfig::default()
+        };
+        let market = aries_client::stream::MarketStream::connect(url.clone(), AnyToken, config.clone());
+        let (account_tx, account_state) = watch::channel(ConnectionState::Live);
+        let idle = aries_client::stream::AccountStream::connect(url, AnyToken, config);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let pump = tokio::spawn(pump_streams(
+            Socket { state: market.state(), reconnects: market.reconnects() },
+            Socket { state: account_state, reconnects: idle.reconnects() },
+            move |v| tx.send(v).is_ok(),
+        ));
+        let first = rx.recv().await.unwrap();
+        assert_eq!(first.account.state, ConnectionView::Live);
+        // The market socket is refused again and again: each loss is counted and sent.
+        let mut seen = first;
+        while seen.market.reconnects < 3 {
+            seen = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("a change").unwrap();
+            if seen.market.reconnects > 0 {
+                assert_eq!(seen.market.state, ConnectionView::Reconnecting);
+            }
+        }
+        account_tx.send(ConnectionState::SignedOut).unwrap();
+        let signed_out = loop {
+            let v = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("a change").unwrap();
+            if v.account.state == ConnectionView::SignedOut {
+                break v;
+            }
+        };
+        assert!(signed_out.market.reconnects >= 3, "the market's count is kept beside the account's change");
+        drop(account_tx);
+        tokio::time::timeout(Duration::from_secs(2), pump).await.expect("the pump ends with a socket's task").unwrap();
     }
 
     #[tokio::test]

@@ -1,5 +1,5 @@
 //! The one registry of live subscriptions, keyed by window and panel. Each
-//! panel (a watchlist, a chart, the blotter) subscribes under its own id and
+//! panel (a watchlist, a chart, the blotter, the header's socket states) subscribes under its own id and
 //! gets its own pump; the market stream is subscribed to the union of every
 //! panel's symbols, so dropping one panel never drops a symbol another still
 //! watches. A panel's pump is stopped when the panel subscribes again, when
@@ -43,11 +43,12 @@ pub struct Diff {
 pub struct Registry<H> {
     quotes: HashMap<PanelKey, (BTreeSet<String>, H)>,
     accounts: HashMap<PanelKey, H>,
+    streams: HashMap<PanelKey, H>,
 }
 
 impl<H> Default for Registry<H> {
     fn default() -> Self {
-        Registry { quotes: HashMap::new(), accounts: HashMap::new() }
+        Registry { quotes: HashMap::new(), accounts: HashMap::new(), streams: HashMap::new() }
     }
 }
 
@@ -76,11 +77,17 @@ impl<H> Registry<H> {
         self.accounts.insert(key, pump);
     }
 
+    /// Sets the panel's pump of socket states, replacing (and so stopping) the previous one.
+    pub fn watch_streams(&mut self, key: PanelKey, pump: H) {
+        self.streams.insert(key, pump);
+    }
+
     /// Everything a window had: it closed.
     pub fn close_window(&mut self, window: &str) -> Diff {
         self.changing(|r| {
             r.quotes.retain(|k, _| k.window != window);
             r.accounts.retain(|k, _| k.window != window);
+            r.streams.retain(|k, _| k.window != window);
         })
     }
 
@@ -89,6 +96,7 @@ impl<H> Registry<H> {
         self.changing(|r| {
             r.quotes.clear();
             r.accounts.clear();
+            r.streams.clear();
         })
     }
 
@@ -142,6 +150,7 @@ impl Subscriptions {
                         bid: v.bid,
                         ask: v.ask,
                         change: v.ch,
+                        change_percent: v.chp,
                         volume: v.volume,
                         ..QuoteFields::default()
                     };
@@ -167,6 +176,10 @@ impl Subscriptions {
 
     pub fn watch_account(&self, key: PanelKey, pump: JoinHandle<()>) {
         lock(&self.registry).watch_account(key, Some(Pump(pump)));
+    }
+
+    pub fn watch_streams(&self, key: PanelKey, pump: JoinHandle<()>) {
+        lock(&self.registry).watch_streams(key, Pump(pump));
     }
 
     pub fn close_window(&self, connected: Option<&Connected>, window: &str) {
@@ -249,11 +262,16 @@ mod tests {
         r.watch_quotes(PanelKey::new("main", "watchlist"), set(&["AAPL"]), pump());
         r.watch_quotes(PanelKey::new("main", "watchlist"), set(&["MSFT"]), pump());
         assert_eq!(stopped.load(Ordering::SeqCst), 2, "a panel's new subscription stops its old pump");
+        let header = PanelKey::new("main", "header");
+        r.watch_streams(header.clone(), pump());
+        r.watch_streams(header, pump());
+        assert_eq!(stopped.load(Ordering::SeqCst), 3, "the header's new subscription stops its old pump");
         r.watch_quotes(PanelKey::new("other", "watchlist"), set(&["SPY"]), pump());
+        r.watch_streams(PanelKey::new("other", "header"), pump());
         r.close_window("main");
-        assert_eq!(stopped.load(Ordering::SeqCst), 4, "the window's quote and account pumps");
+        assert_eq!(stopped.load(Ordering::SeqCst), 6, "the window's quote, account and streams pumps");
         r.clear();
-        assert_eq!(stopped.load(Ordering::SeqCst), 5);
+        assert_eq!(stopped.load(Ordering::SeqCst), 8);
         assert!(r.symbols().is_empty());
     }
 }

@@ -7,8 +7,9 @@ use tauri::{Runtime, Window};
 
 use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
+use crate::stream::{Socket, pump_streams};
 use crate::subscriptions::PanelKey;
-use crate::views::market::{BarView, QuoteBatch, SymbolHit};
+use crate::views::market::{BarView, QuoteBatch, StreamsView, SymbolHit};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.
 const MAX_WATCHED: usize = 200;
@@ -70,5 +71,23 @@ pub async fn watch_quotes<R: Runtime>(
 pub async fn unwatch_quotes<R: Runtime>(desk: DeskState<'_>, window: Window<R>, panel: String) -> AppResult<()> {
     let c = desk.try_connected();
     desk.subscriptions.unwatch_quotes(c.as_deref(), &PanelKey::new(window.label(), &panel));
+    Ok(())
+}
+
+/// Sends both sockets' states (market and account) and reconnect counts to
+/// `on_state` now and on every change, until the panel subscribes again, its
+/// window closes or the session ends.
+#[tauri::command]
+pub async fn watch_streams<R: Runtime>(
+    desk: DeskState<'_>,
+    window: Window<R>,
+    panel: String,
+    on_state: Channel<StreamsView>,
+) -> AppResult<()> {
+    let c = desk.connected().await?;
+    let market = Socket { state: c.market.state(), reconnects: c.market.reconnects() };
+    let account = Socket { state: c.account.state(), reconnects: c.account.reconnects() };
+    let pump = tokio::spawn(pump_streams(market, account, move |v| on_state.send(v).is_ok()));
+    desk.subscriptions.watch_streams(PanelKey::new(window.label(), &panel), pump);
     Ok(())
 }

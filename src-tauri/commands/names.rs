@@ -24,6 +24,7 @@ pub const COMMANDS: &[&str] = &[
     "open_chart_credits",
     "watch_quotes",
     "unwatch_quotes",
+    "watch_streams",
     "preview_order",
     "place_order",
     "check_order",

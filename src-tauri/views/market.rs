@@ -83,10 +83,36 @@ impl QuoteView {
 
 /// One frame's worth of changes: only the symbols that changed since the last batch.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct QuoteBatch {
     pub quotes: Vec<QuoteView>,
     pub connection: ConnectionView,
+    /// Wall-clock time the batch was handed to the channel, in milliseconds
+    /// since the Unix epoch: the start of the UI's tick-to-paint measurement.
+    pub sent_at_ms: f64,
+}
+
+/// Milliseconds since the Unix epoch, as the webview's `performance.timeOrigin + performance.now()` counts them.
+pub fn wall_clock_ms() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// One socket's state as the header and the freshness readout show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SocketView {
+    pub state: ConnectionView,
+    /// Times the socket was lost and a reconnect began since sign-in.
+    pub reconnects: u32,
+}
+
+/// Both sockets of the session, sent whenever either changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StreamsView {
+    pub market: SocketView,
+    pub account: SocketView,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]

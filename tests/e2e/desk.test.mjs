@@ -219,6 +219,70 @@ test("the sim account is picked and marked, and a live quote changes", async () 
   await shot("04-live-quote");
 });
 
+/** Opens (or closes) the freshness readout with its key, from somewhere that takes no text. */
+async function pressF() {
+  await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await browser.keys("f");
+}
+
+/** Switches the theme through the header's Display menu. */
+async function chooseTheme(choice) {
+  const summary = await browser.$('[data-testid="look-settings"] summary');
+  await summary.click();
+  await (await byTest("theme-choice")).selectByAttribute("value", choice);
+  await summary.click(); // closes the menu for the picture
+  if (choice === "system") return; // resolves to light or dark
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice);
+}
+
+test("quote rows show volume and change %, and the header both sockets", async () => {
+  const row = await browser.$('[data-testid="quote-AAPL"]');
+  await browser.waitUntil(async () => /\d/.test(await (await row.$('[data-testid="volume"]')).getText()), {
+    timeout: 10_000,
+    timeoutMsg: "no volume",
+  });
+  assert.match(await (await row.$('[data-testid="change-percent"]')).getText(), /^[+-]?\d+\.\d\d%$|^0\.00%$/);
+  const market = await byTest("connection");
+  const account = await byTest("connection-account");
+  await browser.waitUntil(async () => (await account.getAttribute("data-state")) === "live", {
+    timeout: 20_000,
+    timeoutMsg: "the account socket never showed as streaming",
+  });
+  assert.equal(await market.getAttribute("data-state"), "live");
+  assert.equal(await market.getText(), "Market Streaming");
+  assert.equal(await account.getText(), "Account Streaming");
+});
+
+test("the freshness readout opens by key and shows numbers, in both themes", async () => {
+  await pressF();
+  const hud = await byTest("hud");
+  await hud.waitForDisplayed({ timeout: 5_000, timeoutMsg: "F did not open the readout" });
+  const paint = await byTest("hud-paint");
+  await browser.waitUntil(async () => Number(await paint.getAttribute("data-count")) >= 5, {
+    timeout: 15_000,
+    timeoutMsg: "no tick-to-paint samples",
+  });
+  const p50 = Number(await paint.getAttribute("data-p50"));
+  const p99 = Number(await paint.getAttribute("data-p99"));
+  assert.ok(Number.isFinite(p50) && Number.isFinite(p99) && p50 <= p99, `p50 ${p50} ≤ p99 ${p99}`);
+  assert.ok(p50 >= 0 && p99 < 5_000, `tick-to-paint is a measured latency, not a clock mix-up: ${p50}/${p99}`);
+  const tickAge = Number(await (await byTest("hud-tick-age")).getAttribute("data-ms"));
+  assert.ok(tickAge >= 0 && tickAge < 10_000, `the newest tick is recent: ${tickAge} ms`);
+  for (const socket of ["market", "account"]) {
+    const el = await byTest(`hud-${socket}`);
+    assert.equal(await el.getAttribute("data-state"), "live", socket);
+    assert.match(await el.getText(), /Streaming · \d+ reconnects?/);
+  }
+  assert.match(await hud.getText(), /p50 \d+ ms · p99 \d+ ms/);
+  await chooseTheme("dark");
+  await shot("04a-freshness-dark");
+  await chooseTheme("light");
+  await shot("04b-freshness-light");
+  await chooseTheme("system"); // as it was
+  await pressF();
+  await browser.waitUntil(async () => !(await hud.isExisting()), { timeout: 5_000, timeoutMsg: "F did not close it" });
+});
+
 test("the panels resize by mouse and keyboard, and the layout survives a reload", async () => {
   // Looked up at each use: a reload replaces every element.
   const side = () => byTest("side-column");
@@ -577,6 +641,17 @@ test("the working order is a price line on its symbol's chart, in both themes", 
   await browser.pause(500);
   await shot("06a-chart-order-line-light");
   await chooseTheme("dark");
+});
+
+test("the freshness readout shows that order's round trip, Confirm to answer", async () => {
+  await pressF();
+  const order = await byTest("hud-order");
+  await order.waitForDisplayed({ timeout: 5_000 });
+  const ms = Number(await order.getAttribute("data-ms"));
+  assert.ok(ms > 0 && ms < 30_000, `a round trip was timed: ${ms} ms`);
+  assert.match(await order.getText(), /\d+ ms \(accepted\)/);
+  await shot("06a-freshness-order");
+  await pressF();
 });
 
 test("the working order is canceled from the blotter", async () => {

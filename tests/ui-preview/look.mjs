@@ -210,7 +210,8 @@ try {
       `${q('[data-testid="account-SIM-1001"]')}.getAttribute("aria-pressed") === "true" && ${q('[data-testid="account-LIVE-2231"]')}.getAttribute("aria-pressed") === "false"`,
     ),
   );
-  check("connection shows Streaming", (await text('[data-testid="connection"]')) === "Streaming");
+  check("the market socket shows Streaming", (await text('[data-testid="connection"]')) === "Market Streaming");
+  check("the account socket shows Streaming", (await text('[data-testid="connection-account"]')) === "Account Streaming");
   check(
     "the chart shows AAPL candles at 1m",
     (await chart("data-state")) === "ready" &&
@@ -225,6 +226,36 @@ try {
   const firstClose = await chart("data-last-close");
   check("a live quote moves the last candle", await until(async () => (await chart("data-last-close")) !== firstClose));
   await shot("5-desk");
+
+  // The freshness readout, by its key.
+  await evaluate(`document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "f", bubbles: true }))`);
+  check(
+    "F opens the freshness readout with tick-to-paint numbers and both sockets",
+    await until(async () => /p99 \d+ ms/.test(await text('[data-testid="hud"]'))),
+  );
+  check("the account socket's reconnect is counted", /1 reconnect\b/.test(await text('[data-testid="hud-account"]')));
+  await shot("5h-freshness");
+  await evaluate(`document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "f", bubbles: true }))`);
+  check("F closes it", (await count('[data-testid="hud"]')) === 0);
+
+  // A moved price flashes; with reduced motion it does not animate and a static arrow says which way.
+  const lastCell = `[...document.querySelectorAll('.quotes td[data-testid="last"]')].find((td) => td.matches(".up, .down"))`;
+  check(
+    "a moved last price flashes",
+    await until(async () => evaluate(`/^flash-/.test(getComputedStyle(${lastCell} ?? document.body).animationName)`)),
+  );
+  await cdp("Emulation.setEmulatedMedia", { features: [{ name: "prefers-reduced-motion", value: "reduce" }] });
+  check(
+    "under prefers-reduced-motion nothing animates and a static arrow marks the move",
+    await until(async () =>
+      evaluate(`(() => {
+        const cell = ${lastCell};
+        return !!cell && getComputedStyle(cell).animationName === "none" && /[▲▼]/.test(getComputedStyle(cell, "::after").content);
+      })()`),
+    ),
+  );
+  await shot("5i-reduced-motion");
+  await cdp("Emulation.setEmulatedMedia", { features: [] });
 
   // Click and read in one evaluation: the reload's answer must not beat the read.
   const atClick = await evaluate(`(${q('[data-testid="timeframe-5"]')}.click(), ${q('[data-testid="chart"]')}.dataset.state)`);

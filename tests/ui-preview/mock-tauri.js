@@ -171,7 +171,7 @@
         source: "update",
       };
     };
-    send(onBatch, { quotes: symbols.map(view), connection: "live" });
+    send(onBatch, { quotes: symbols.map(view), connection: "live", sentAtMs: Date.now() });
     let tick = 0;
     quoteTimers[panel] = setInterval(() => {
       tick++;
@@ -182,7 +182,7 @@
         state[s].volume += Math.round(Math.random() * 2000);
       }
       const changedSymbols = symbols.filter((s) => moved.includes(s) || (s === "MSFT" && tick === 7));
-      send(onBatch, { quotes: changedSymbols.map(view), connection: "live" });
+      send(onBatch, { quotes: changedSymbols.map(view), connection: "live", sentAtMs: Date.now() });
     }, 250);
   }
 
@@ -426,6 +426,9 @@
     unwatch_quotes: (args) => unwatchQuotes(args),
     watchlists: () => structuredClone(lists),
     edit_watchlist: (args) => editWatchlist(args),
+    // The account socket has dropped once, to show a count in the header's readout.
+    watch_streams: ({ onState }) =>
+      send(onState, { market: { state: "live", reconnects: 0 }, account: { state: "live", reconnects: 1 } }),
     chart_history: (args) =>
       chartFailures-- > 0
         ? reject({ code: "network", message: "Aries did not answer in time. Check your connection.", retryable: true })

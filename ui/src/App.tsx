@@ -1,6 +1,7 @@
 import { Match, Show, Switch, createMemo } from "solid-js";
 import type { SessionView } from "./bindings";
 import { Desk } from "./Desk";
+import { freshness } from "./hud/freshness";
 import { createQuoteBook } from "./quotes/book";
 import { Header } from "./session/Header";
 import { SignIn } from "./session/SignIn";
@@ -11,7 +12,7 @@ import { createUpdates } from "./updates/updates";
 
 export function App() {
   const session = createSession();
-  const book = createQuoteBook();
+  const book = createQuoteBook(freshness.applied);
   const signOut = createAction(session.logout);
   const setNotifications = createAction(session.setNotifications);
   const updates = createUpdates();
@@ -28,6 +29,7 @@ export function App() {
       <Header
         session={session.view()}
         connection={book.connection()}
+        freshness={freshness}
         signOut={signOut}
         setNotifications={setNotifications}
         onUpdates={updates.openAndCheck}

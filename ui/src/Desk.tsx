@@ -9,6 +9,7 @@ import { AccountPicker } from "./accounts/AccountPicker";
 import { pickAccount } from "./accounts/pick";
 import type { SessionView } from "./bindings";
 import { Chart } from "./chart/Chart";
+import { followStreams, freshness } from "./hud/freshness";
 import { onGlobalKeys } from "./keys/global";
 import { HelpOverlay } from "./keys/HelpOverlay";
 import { CHART_HEIGHT, SIDE_WIDTH, layoutKey } from "./layout/layout";
@@ -55,8 +56,13 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   const [chartSymbol, setChartSymbol] = createSignal(FIRST_CHART_SYMBOL);
   // Each panel subscribes under its own id (each list view too); Rust streams the union.
   watchSymbols(props.book, () => (lacks("market") ? [] : [chartSymbol()]), "chart");
-  // Leaving the desk (sign-out) must not leave old quotes behind for the next sign-in.
-  onCleanup(() => props.book.clear());
+  // Leaving the desk (sign-out) must not leave old quotes or measurements behind for the next sign-in.
+  onCleanup(() => {
+    props.book.clear();
+    freshness.reset();
+  });
+  // Both sockets' states for the header (and the freshness readout).
+  void followStreams(freshness);
 
   // Sizes, sides and shown panels, per backend and user (layout/layout.ts).
   const { layout, change: changeLayout, reset: resetLayout } = createLayout(() =>
@@ -95,6 +101,9 @@ export function Desk(props: { view: SessionView; book: QuoteBook }) {
   let ticket: TicketFocus | undefined;
   onGlobalKeys({
     help: () => setHelpOpen(true),
+    hud: () => {
+      if (!helpOpen()) freshness.toggle();
+    },
     ticket: () => {
       if (!helpOpen() && !paletteOpen()) ticket?.focus();
     },

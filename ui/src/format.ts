@@ -7,11 +7,18 @@ const CHANGE = new Intl.NumberFormat("en-US", {
   signDisplay: "exceptZero",
 });
 
+const VOLUME = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 export const DASH = "—";
 
 export const price = (value: number | null) => (value === null ? DASH : PRICE.format(value));
 export const change = (value: number | null) => (value === null ? DASH : CHANGE.format(value));
 export const percent = (value: number | null) => (value === null ? DASH : `${CHANGE.format(value)}%`);
+/** Shares traded, short: "51.2M". */
+export const volume = (value: number | null) => (value === null ? DASH : VOLUME.format(value));
+/** Shares traded, in full, for a tooltip. */
+export const shares = (value: number | null) => (value === null ? DASH : `${WHOLE.format(value)} shares`);
 export const text = (value: string | null) => (value === null || value === "" ? DASH : value);
 
 /** Local wall-clock time of an RFC 3339 stamp, or a dash when there is none. */

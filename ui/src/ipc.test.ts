@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Command, QuoteBatch } from "./bindings";
+import type { Command, QuoteBatch, StreamsView } from "./bindings";
 
 // The Tauri runtime is not here: stand in for invoke and Channel to see exactly
 // what the wrappers send and how they turn failures into AppErrors.
@@ -74,8 +74,20 @@ describe("ipc", () => {
     expect(command).toBe("watch_quotes");
     expect(args.panel).toBe("chart");
     expect(args.symbols).toEqual(["AAPL"]);
-    const batch: QuoteBatch = { quotes: [], connection: "live" };
+    const batch: QuoteBatch = { quotes: [], connection: "live", sentAtMs: 1_700_000_000_000 };
     (args.onBatch as FakeChannel<QuoteBatch>).onmessage(batch);
     expect(seen).toEqual([batch]);
+  });
+
+  it("hands both sockets' states from the Channel to the callback", async () => {
+    invoke.mockResolvedValue(null);
+    const seen: StreamsView[] = [];
+    await ipc.watchStreams("header", (s) => seen.push(s));
+    const [command, args] = invoke.mock.calls[0];
+    expect(command).toBe("watch_streams");
+    expect(args.panel).toBe("header");
+    const streams: StreamsView = { market: { state: "live", reconnects: 0 }, account: { state: "reconnecting", reconnects: 2 } };
+    (args.onState as FakeChannel<StreamsView>).onmessage(streams);
+    expect(seen).toEqual([streams]);
   });
 });

@@ -21,6 +21,7 @@ import type {
   ReplacePreviewView,
   RedirectChoice,
   SessionView,
+  StreamsView,
   SymbolHit,
   WatchlistEdit,
   WatchlistsView,
@@ -107,6 +108,16 @@ export function watchQuotes(panel: string, symbols: string[], onBatch: (batch: Q
 
 /** Ends one panel's quote subscription. */
 export const unwatchQuotes = (panel: string) => call<void>("unwatch_quotes", { panel });
+
+/**
+ * Follows both sockets (market and account): their states and reconnect
+ * counts arrive on `onState` now and on every change, until the panel's next call.
+ */
+export function watchStreams(panel: string, onState: (streams: StreamsView) => void): Promise<void> {
+  const channel = new Channel<StreamsView>();
+  channel.onmessage = onState;
+  return call<void>("watch_streams", { panel, onState: channel });
+}
 
 /** Follows one account's events for a panel: a snapshot first, then order/position/balance events. */
 export function watchAccount(

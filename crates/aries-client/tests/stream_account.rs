@@ -171,6 +171,7 @@ async fn after_a_dropped_socket_the_account_is_resubscribed_with_a_fresh_snapsho
     next_where(&mut events, "the first snapshot", |e| matches!(e, AccountEvent::Snapshot(_))).await;
     let limit = rest.place(json!({ "side": "BUY", "type": "LIMIT", "qty": "1", "price": "1.00" })).await;
     statuses_until(&mut events, &limit, OrderStatus::New).await;
+    assert_eq!(stream.reconnects().get(), 0);
 
     // The socket has sent its auth answer, the snapshot and some updates: the
     // next frame it sends cuts it, and so does every later socket's third.
@@ -178,6 +179,7 @@ async fn after_a_dropped_socket_the_account_is_resubscribed_with_a_fresh_snapsho
     rest.cancel(&limit).await;
     let mut state = stream.state();
     state_where(&mut state, "reconnecting", |s| matches!(s, ConnectionState::Reconnecting { .. })).await;
+    assert!(stream.reconnects().get() >= 1, "the loss is counted by the time the state says so");
     let AccountEvent::Snapshot(snapshot) =
         next_where(&mut events, "a fresh snapshot", |e| matches!(e, AccountEvent::Snapshot(_))).await
     else {

@@ -114,7 +114,10 @@ async fn dropped_sockets_reconnect_resubscribe_and_updates_keep_flowing() {
         // Quotes after this point come only from a socket that was subscribed anew.
         updated_after(&stream, "AAPL", Instant::now()).await;
         assert!(reconnects(&states) >= round);
+        assert!(stream.reconnects().get() >= round as u32, "every loss is counted: {}", stream.reconnects().get());
     }
+    // The states seen are a subset (a watch keeps only the latest); the count misses none.
+    assert!(stream.reconnects().get() as usize >= reconnects(&states));
     let attempts: Vec<u32> = states
         .lock()
         .unwrap()
@@ -151,6 +154,7 @@ async fn malformed_frames_are_skipped_without_reconnecting_and_no_token_is_logge
     updated_after(&stream, "MSFT", after).await;
     assert_eq!(reconnects(&states), 0, "a malformed frame is no reason to reconnect: {:?}", states.lock().unwrap());
     assert_eq!(*stream.state().borrow(), ConnectionState::Live);
+    assert_eq!(stream.reconnects().get(), 0);
     within("shutdown", stream.shutdown()).await;
 
     let logs = captured.text();

@@ -5,4 +5,9 @@ import type { QuoteView } from "./QuoteView";
 /**
  * One frame's worth of changes: only the symbols that changed since the last batch.
  */
-export type QuoteBatch = { quotes: Array<QuoteView>, connection: ConnectionView, };
+export type QuoteBatch = { quotes: Array<QuoteView>, connection: ConnectionView, 
+/**
+ * Wall-clock time the batch was handed to the channel, in milliseconds
+ * since the Unix epoch: the start of the UI's tick-to-paint measurement.
+ */
+sentAtMs: number, };

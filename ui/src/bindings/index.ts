@@ -31,6 +31,8 @@ export type { RedirectChoice } from "./RedirectChoice";
 export type { ReleaseView } from "./ReleaseView";
 export type { ReplacePreviewView } from "./ReplacePreviewView";
 export type { SessionView } from "./SessionView";
+export type { SocketView } from "./SocketView";
+export type { StreamsView } from "./StreamsView";
 export type { SymbolHit } from "./SymbolHit";
 export type { TicketSide } from "./TicketSide";
 export type { Tif } from "./Tif";

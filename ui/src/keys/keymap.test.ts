@@ -36,7 +36,7 @@ describe("the help overlay", () => {
   });
   it("documents the shortcuts the code handles", () => {
     const ids = KEYMAP.map((b) => b.id);
-    for (const id of ["palette.open", "help.open", "ticket.focus", "ticket.preview", "confirm.place", "confirm.back"])
+    for (const id of ["palette.open", "help.open", "ticket.focus", "hud.toggle", "ticket.preview", "confirm.place", "confirm.back"])
       expect(ids).toContain(id);
     // The palette's commands (palette/keys.ts paletteCommand): move, show, watch, close.
     expect(ids).toEqual(expect.arrayContaining(["palette.move", "palette.show", "palette.watch", "palette.close"]));
@@ -49,6 +49,12 @@ describe("the window-wide keys", () => {
     expect(globalCommand(press("?"), el("BUTTON"))).toBe("help");
     expect(globalCommand(press("t"), el("DIV"))).toBe("ticket");
     expect(globalCommand(press("T"), null)).toBe("ticket");
+  });
+  it("toggle the freshness readout on f, but not while typing or with Ctrl (Find)", () => {
+    expect(globalCommand(press("f"), el("BODY"))).toBe("hud");
+    expect(globalCommand(press("F"), el("BUTTON"))).toBe("hud");
+    expect(globalCommand(press("f"), el("INPUT"))).toBeNull();
+    expect(globalCommand(press("f", { ctrl: true }), el("BODY"))).toBeNull();
   });
   it("are ignored while typing in a box, a list or editable text", () => {
     for (const target of [el("INPUT"), el("INPUT", "text"), el("INPUT", "search"), el("TEXTAREA"), el("SELECT"), el("DIV", undefined, true)]) {

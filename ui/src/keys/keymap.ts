@@ -30,6 +30,12 @@ export const KEYMAP: readonly Binding[] = [
   { id: "palette.open", scope: "anywhere", keys: [["Mod", "K"]], does: "Search symbols (works while typing, too)" },
   { id: "help.open", scope: "anywhere", keys: [["?"]], does: "Show this list of keys" },
   { id: "ticket.focus", scope: "anywhere", keys: [["T"]], does: "Go to the order ticket (its quantity, once a symbol is on it)" },
+  {
+    id: "hud.toggle",
+    scope: "anywhere",
+    keys: [["F"]],
+    does: "Show or hide the freshness readout: tick age, tick-to-paint, the last order's round trip, both sockets",
+  },
   { id: "focus.move", scope: "anywhere", keys: [["Tab"], ["Shift", "Tab"]], does: "Next or previous control" },
   { id: "palette.move", scope: "palette", keys: [["ArrowDown"], ["ArrowUp"]], does: "Select the next or previous match" },
   { id: "palette.show", scope: "palette", keys: [["Enter"]], does: "Show the symbol in the chart and put it on the ticket" },
@@ -103,9 +109,10 @@ export function isTyping(target: Target): boolean {
 type Keys = Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">;
 
 /** The window-wide single-key command for a key press, or null; never while typing. */
-export function globalCommand(e: Keys, target: Target): "help" | "ticket" | null {
+export function globalCommand(e: Keys, target: Target): "help" | "ticket" | "hud" | null {
   if (e.ctrlKey || e.metaKey || e.altKey || isTyping(target)) return null;
   if (e.key === "?") return "help";
   if (e.key === "t" || e.key === "T") return "ticket";
+  if (e.key === "f" || e.key === "F") return "hud";
   return null;
 }

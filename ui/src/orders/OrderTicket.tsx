@@ -2,6 +2,7 @@ import { For, Show, createEffect, createMemo, createSignal, on } from "solid-js"
 import { createStore } from "solid-js/store";
 import type { AccountView, OrderView, OrderTicket as Ticket, PlaceResult, PreviewView } from "../bindings";
 import { toAppError } from "../errors";
+import { freshness } from "../hud/freshness";
 import * as ipc from "../ipc";
 import {
   ORDER_KINDS,
@@ -58,7 +59,8 @@ export function OrderTicket(props: {
   const [previewed, setPreviewed] = createSignal<Previewed | null>(null);
   const [outcome, setOutcome] = createSignal<Outcome | null>(null);
   const preview = createAction(ipc.previewOrder);
-  const place = createAction(ipc.placeOrder);
+  // Timed from Confirm to Aries's answer for the freshness readout.
+  const place = createAction(freshness.timed(ipc.placeOrder));
 
   const check = createMemo(() => checkTicket({ ...draft, accountId: props.accountId ?? "" }));
   const fieldError = (field: TicketField) => {

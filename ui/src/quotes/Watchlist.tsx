@@ -79,6 +79,7 @@ export function Watchlist(props: {
             <th>Chg %</th>
             <th>Bid</th>
             <th>Ask</th>
+            <th title="Shares traded today">Vol</th>
             <th />
           </tr>
         </thead>
@@ -133,11 +134,14 @@ function QuoteLine(props: {
       <td classList={{ [fmt.sign(props.row?.change ?? null) ?? "flat"]: true }}>
         {fmt.change(props.row?.change ?? null)}
       </td>
-      <td classList={{ [fmt.sign(props.row?.changePercent ?? null) ?? "flat"]: true }}>
+      <td data-testid="change-percent" classList={{ [fmt.sign(props.row?.changePercent ?? null) ?? "flat"]: true }}>
         {fmt.percent(props.row?.changePercent ?? null)}
       </td>
       <td>{fmt.price(props.row?.bid ?? null)}</td>
       <td>{fmt.price(props.row?.ask ?? null)}</td>
+      <td data-testid="volume" title={fmt.shares(props.row?.volume ?? null)}>
+        {fmt.volume(props.row?.volume ?? null)}
+      </td>
       <td class="remove">
         <button
           type="button"

@@ -18,18 +18,18 @@ describe("the quote book (a Solid store)", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
       book.retain("watchlist", ["AAPL", "MSFT"]);
-      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live", sentAtMs: 0 });
 
       const aaplLast = runs(() => book.rows.AAPL?.last);
       const aaplBid = runs(() => book.rows.AAPL?.bid);
       const msftLast = runs(() => book.rows.MSFT?.last);
       expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 1, 1]);
 
-      book.apply({ quotes: [quote("MSFT", { last: 101 })], connection: "live" });
+      book.apply({ quotes: [quote("MSFT", { last: 101 })], connection: "live", sentAtMs: 0 });
       expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 1, 2]);
       expect(book.rows.MSFT?.move).toBe("up");
 
-      book.apply({ quotes: [quote("AAPL", { bid: 99.95 })], connection: "live" });
+      book.apply({ quotes: [quote("AAPL", { bid: 99.95 })], connection: "live", sentAtMs: 0 });
       expect([aaplLast(), aaplBid(), msftLast()]).toEqual([1, 2, 2]);
       dispose();
     });
@@ -39,9 +39,9 @@ describe("the quote book (a Solid store)", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
       book.retain("watchlist", ["SPY"]);
-      book.apply({ quotes: [quote("SPY")], connection: "live" });
+      book.apply({ quotes: [quote("SPY")], connection: "live", sentAtMs: 0 });
       const staleRuns = runs(() => book.rows.SPY?.stale);
-      book.apply({ quotes: [quote("SPY", { stale: true, ageMs: 9000 })], connection: "reconnecting" });
+      book.apply({ quotes: [quote("SPY", { stale: true, ageMs: 9000 })], connection: "reconnecting", sentAtMs: 0 });
       expect(book.rows.SPY?.stale).toBe(true);
       expect(book.rows.SPY?.last).toBe(100);
       expect(staleRuns()).toBe(2);
@@ -54,12 +54,23 @@ describe("the quote book (a Solid store)", () => {
     createRoot((dispose) => {
       const book = createQuoteBook();
       book.retain("watchlist", ["AAPL", "MSFT"]);
-      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live", sentAtMs: 0 });
       book.retain("watchlist", ["AAPL"]);
       expect(book.rows.MSFT).toBeUndefined();
-      book.apply({ quotes: [quote("MSFT", { last: 120 })], connection: "live" });
+      book.apply({ quotes: [quote("MSFT", { last: 120 })], connection: "live", sentAtMs: 0 });
       expect(book.rows.MSFT).toBeUndefined();
       expect(Object.keys(book.rows)).toEqual(["AAPL"]);
+      dispose();
+    });
+  });
+
+  it("tells its listener of each batch once the rows are in the store", () => {
+    createRoot((dispose) => {
+      const seen: (number | undefined)[] = [];
+      const book = createQuoteBook(() => seen.push(book.rows.AAPL?.last ?? undefined));
+      book.retain("watchlist", ["AAPL"]);
+      book.apply({ quotes: [quote("AAPL", { last: 123 })], connection: "live", sentAtMs: 0 });
+      expect(seen).toEqual([123]);
       dispose();
     });
   });
@@ -69,7 +80,7 @@ describe("the quote book (a Solid store)", () => {
       const book = createQuoteBook();
       book.retain("watchlist", ["AAPL", "MSFT"]);
       book.retain("chart", ["MSFT"]);
-      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live" });
+      book.apply({ quotes: [quote("AAPL"), quote("MSFT")], connection: "live", sentAtMs: 0 });
       book.retain("watchlist", ["AAPL"]);
       expect(book.rows.MSFT?.last).toBe(100); // the chart still watches it
       book.retain("chart", []);

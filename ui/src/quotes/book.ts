@@ -9,7 +9,8 @@ import { batchPatch, type QuoteTable } from "./merge";
 
 export type QuoteBook = ReturnType<typeof createQuoteBook>;
 
-export function createQuoteBook() {
+/** `onApplied` hears each batch once its rows are in the store (the freshness readout times the paint). */
+export function createQuoteBook(onApplied: (batch: QuoteBatch) => void = () => {}) {
   const [rows, setRows] = createStore<QuoteTable>({});
   const [connection, setConnection] = createSignal<ConnectionView>("connecting");
   // Each panel's symbols; a row lives while any panel watches its symbol.
@@ -22,6 +23,7 @@ export function createQuoteBook() {
       for (const [symbol, row] of Object.entries(patch)) setRows(symbol, row);
       setConnection(incoming.connection);
     });
+    onApplied(incoming);
   }
 
   /**

@@ -1,28 +1,26 @@
 import { Show } from "solid-js";
 import type { ConnectionView, SessionView } from "../bindings";
+import type { Freshness } from "../hud/freshness";
+import { FreshnessHud } from "../hud/FreshnessHud";
 import { LookSettings } from "../theme/LookSettings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
+import { CONNECTION_LABEL } from "./connection";
 import { missing } from "./grants";
-
-// The market stream's state. "Live" beside a SANDBOX badge read as live trading, so it says what it is.
-const CONNECTION_LABEL: Record<ConnectionView, string> = {
-  connecting: "Connecting…",
-  live: "Streaming",
-  reconnecting: "Reconnecting…",
-  offline: "Offline",
-  signedOut: "Offline",
-};
 
 export function Header(props: {
   session: SessionView | null;
+  /** The market stream's state as the quote batches carry it, until the sockets' own report arrives. */
   connection: ConnectionView;
+  freshness: Freshness;
   signOut: Action<[], unknown>;
   setNotifications: Action<[boolean], unknown>;
   /** Opens the Updates dialog (the version, and a check). */
   onUpdates: () => void;
 }) {
   const signedIn = () => props.session?.phase === "signedIn";
+  const market = () => props.freshness.streams()?.market.state ?? props.connection;
+  const account = () => props.freshness.streams()?.account.state ?? "connecting";
   return (
     <header class="bar">
       <h1>Aries Desk</h1>
@@ -31,7 +29,7 @@ export function Header(props: {
       </span>
       <Show when={props.session?.mode === "sandbox" && props.session.simulator}>
         {(url) => (
-          <span class="sim-note">
+          <span class="sim-note" title={`Simulator running at ${url()}`}>
             Simulator running at <code class="sim-url">{url()}</code>
           </span>
         )}
@@ -47,16 +45,39 @@ export function Header(props: {
       </button>
       <LookSettings />
       <Show when={signedIn()}>
-        {/* The market stream's state: a session without market:information has none. */}
+        {/* Each socket's state: a session without market:information has no market stream. */}
         <Show when={missing(props.session?.scopes ?? [], "market") === null}>
           <span
             class="connection"
             data-testid="connection"
-            data-state={props.connection}
-            classList={{ [`conn-${props.connection}`]: true }}
+            data-state={market()}
+            classList={{ [`conn-${market()}`]: true }}
+            title="The market-data socket: quotes and the chart's last bar"
           >
-            {CONNECTION_LABEL[props.connection]}
+            <span class="conn-name">Market</span> {CONNECTION_LABEL[market()]}
           </span>
+        </Show>
+        <span
+          class="connection"
+          data-testid="connection-account"
+          data-state={account()}
+          classList={{ [`conn-${account()}`]: true }}
+          title="The account socket: orders, fills, positions and balances"
+        >
+          <span class="conn-name">Account</span> {CONNECTION_LABEL[account()]}
+        </span>
+        <button
+          type="button"
+          class="hud-toggle"
+          data-testid="hud-toggle"
+          aria-expanded={props.freshness.open()}
+          title="Freshness: tick age, tick-to-paint, order round trip, sockets (F)"
+          onClick={() => props.freshness.toggle()}
+        >
+          Freshness <kbd>F</kbd>
+        </button>
+        <Show when={props.freshness.open()}>
+          <FreshnessHud store={props.freshness} fallback={market()} />
         </Show>
         <Show when={missing(props.session?.scopes ?? [], "trade")}>
           {(reason) => (

@@ -86,6 +86,7 @@ impl Book {
             high: dollars(self.high),
             low: dollars(self.low),
             change: dollars(self.last - self.prev_close),
+            change_percent: None,
             volume: Some(self.volume as f64),
         }
     }

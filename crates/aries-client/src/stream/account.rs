@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 use url::Url;
 
-use super::connection::{Connection, ConnectionState, StreamConfig, Topic};
+use super::connection::{Connection, ConnectionState, ReconnectCount, StreamConfig, Topic};
 use super::wire::{self, Ids};
 use crate::models::wire as fields;
 use crate::models::{Balances, Order, Position};
@@ -81,6 +81,11 @@ impl AccountStream {
 
     pub fn state(&self) -> watch::Receiver<ConnectionState> {
         self.connection.state()
+    }
+
+    /// How many times the socket was lost and a reconnect began, since it was opened.
+    pub fn reconnects(&self) -> ReconnectCount {
+        self.connection.reconnects()
     }
 
     /// Closes the socket and waits for the connection task to end.

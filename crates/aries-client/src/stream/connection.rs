@@ -4,6 +4,8 @@
 //! and account sockets is a [`Topic`].
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -66,6 +68,18 @@ pub enum ConnectionState {
     SignedOut,
 }
 
+/// How many times a connection was lost (or refused) and a reconnect began;
+/// unlike `Reconnecting::attempt` it never resets. Read it when the state
+/// changes: each loss is counted before it is published there.
+#[derive(Clone, Debug)]
+pub struct ReconnectCount(Arc<AtomicU32>);
+
+impl ReconnectCount {
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// Consecutive refusals of freshly fetched tokens before giving up: a token
 /// source that keeps handing out tokens the server refuses cannot recover.
 const MAX_AUTH_REFUSALS: u32 = 3;
@@ -94,6 +108,7 @@ pub(crate) trait Topic: Send + 'static {
 pub(crate) struct Connection<C> {
     commands: mpsc::UnboundedSender<C>,
     state: watch::Receiver<ConnectionState>,
+    lost: Arc<AtomicU32>,
     task: JoinHandle<()>,
 }
 
@@ -107,8 +122,9 @@ impl<C: Send + 'static> Connection<C> {
         let (commands, receiver) = mpsc::unbounded_channel();
         let (state_tx, state) = watch::channel(ConnectionState::Connecting);
         let subs = Subscriptions { topic, commands: receiver, ids: Ids::default() };
-        let task = Task { url, tokens, config, state: state_tx, subs };
-        Connection { commands, state, task: tokio::spawn(task.run()) }
+        let lost = Arc::new(AtomicU32::new(0));
+        let task = Task { url, tokens, config, state: state_tx, lost: lost.clone(), subs };
+        Connection { commands, state, lost, task: tokio::spawn(task.run()) }
     }
 
     /// Queues a command; ignored once the task has ended (signed out).
@@ -118,6 +134,10 @@ impl<C: Send + 'static> Connection<C> {
 
     pub fn state(&self) -> watch::Receiver<ConnectionState> {
         self.state.clone()
+    }
+
+    pub fn reconnects(&self) -> ReconnectCount {
+        ReconnectCount(self.lost.clone())
     }
 
     /// Closes the socket and waits for the task to end.
@@ -223,6 +243,8 @@ struct Task<T: Topic, S> {
     tokens: S,
     config: StreamConfig,
     state: watch::Sender<ConnectionState>,
+    /// Losses so far, shared with [`Connection::reconnects`].
+    lost: Arc<AtomicU32>,
     subs: Subscriptions<T>,
 }
 
@@ -244,6 +266,8 @@ impl<T: Topic, S: AccessTokens> Task<T, S> {
                     }
                     let next_in = backoff.next_delay();
                     let attempt = backoff.attempt();
+                    // Counted before the state is published, so a reader woken by it sees the new count.
+                    self.lost.fetch_add(1, Ordering::SeqCst);
                     tracing::info!(stream = T::NAME, attempt, next_in_ms = next_in.as_millis() as u64, "reconnecting");
                     self.state.send_replace(ConnectionState::Reconnecting { attempt, next_in });
                     if self.subs.during(sleep(next_in)).await.is_none() {

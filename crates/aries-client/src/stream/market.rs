@@ -10,7 +10,7 @@ use serde_json::json;
 use tokio::sync::watch;
 use url::Url;
 
-use super::connection::{Connection, ConnectionState, StreamConfig, Topic};
+use super::connection::{Connection, ConnectionState, ReconnectCount, StreamConfig, Topic};
 use super::quote_book::{QuoteBook, QuoteFields, Source};
 use super::wire::{self, Ids, Text};
 use crate::tokens::AccessTokens;
@@ -51,6 +51,11 @@ impl MarketStream {
 
     pub fn state(&self) -> watch::Receiver<ConnectionState> {
         self.connection.state()
+    }
+
+    /// How many times the socket was lost and a reconnect began, since it was opened.
+    pub fn reconnects(&self) -> ReconnectCount {
+        self.connection.reconnects()
     }
 
     /// Closes the socket and waits for the connection task to end.
@@ -181,6 +186,7 @@ impl Tick<'_> {
             high: self.high_price,
             low: self.low_price,
             change: self.net_change,
+            change_percent: None,
             volume: self.total_volume,
         }
     }

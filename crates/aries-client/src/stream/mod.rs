@@ -18,6 +18,6 @@ mod quote_book;
 mod wire;
 
 pub use account::{AccountEvent, AccountSnapshot, AccountStream};
-pub use connection::{ConnectionState, StreamConfig};
+pub use connection::{ConnectionState, ReconnectCount, StreamConfig};
 pub use market::MarketStream;
 pub use quote_book::{Quote, QuoteBook, QuoteFields, Source};

@@ -31,6 +31,11 @@ pub struct QuoteFields {
     pub low: Option<f64>,
     /// Last price minus the previous close.
     pub change: Option<f64>,
+    /// The server's own change in percent of the previous close: the REST
+    /// quote's `chp` (docs/aries-api.md §9.4). The stream sends no percent
+    /// (§10.2), so a streamed `change` replaces it with one derived from the
+    /// new change, never one the server computed for an older price.
+    pub change_percent: Option<f64>,
     /// Shares traded today.
     pub volume: Option<f64>,
 }
@@ -50,12 +55,16 @@ impl QuoteFields {
             (&mut self.high, update.high),
             (&mut self.low, update.low),
             (&mut self.change, update.change),
+            (&mut self.change_percent, update.change_percent),
             (&mut self.volume, update.volume),
         ];
         for (mine, theirs) in fields {
             if theirs.is_some() {
                 *mine = theirs;
             }
+        }
+        if update.change.is_some() && update.change_percent.is_none() {
+            self.change_percent = None;
         }
     }
 }
@@ -81,8 +90,12 @@ pub struct Quote {
 }
 
 impl Quote {
-    /// The change in percent of the previous close.
+    /// The change in percent of the previous close: the server's figure while
+    /// it is current, else derived from the last price and the change.
     pub fn change_percent(&self) -> Option<f64> {
+        if self.fields.change_percent.is_some() {
+            return self.fields.change_percent;
+        }
         let (last, change) = (self.fields.last?, self.fields.change?);
         let previous_close = last - change;
         (previous_close != 0.0).then(|| change / previous_close * 100.0)
@@ -213,6 +226,28 @@ mod tests {
         assert_eq!((q.source, q.received_at), (Source::Update, t1));
         assert!((q.change_percent().unwrap() - 1.2 / 99.0 * 100.0).abs() < 1e-9);
         assert!(book.get("MSFT").is_none());
+    }
+
+    #[test]
+    fn the_servers_percent_is_shown_until_a_streamed_change_outdates_it() {
+        let book = QuoteBook::default();
+        // Aries rounds chp to two places; a derived figure would be 1.2345…
+        let rest =
+            QuoteFields { last: Some(101.0), change: Some(1.0), change_percent: Some(1.0), ..Default::default() };
+        book.apply_rest("AAPL", &rest);
+        assert_eq!(
+            book.get("AAPL").unwrap().change_percent(),
+            Some(1.0),
+            "the server's figure, not (1/100)·100 recomputed"
+        );
+        let quote_only = bid_ask(100.9, 101.1);
+        book.apply("AAPL", &quote_only, Source::Update, Instant::now());
+        assert_eq!(book.get("AAPL").unwrap().change_percent(), Some(1.0), "an update without a change keeps it");
+        let trade = QuoteFields { last: Some(102.0), change: Some(2.0), ..Default::default() };
+        book.apply("AAPL", &trade, Source::Update, Instant::now());
+        let q = book.get("AAPL").unwrap();
+        assert_eq!(q.fields.change_percent, None, "the server's percent was for the older price");
+        assert!((q.change_percent().unwrap() - 2.0).abs() < 1e-9, "derived from the streamed change: 2 / 100");
     }
 
     #[test]
