@@ -22,9 +22,20 @@ impl Sandbox {
     /// issued at `/__sim/secrets`, for the end-to-end secrets check only.
     pub async fn start() -> std::io::Result<Self> {
         let record_secrets = std::env::var("ARIES_DESK_SIM_RECORD_SECRETS").is_ok_and(|v| v == "1");
-        let config = SimConfig { record_secrets, send_iss: true, ..SimConfig::default() };
+        Self::with_config(SimConfig { record_secrets, ..SimConfig::default() }).await
+    }
+
+    /// The sandbox on `config`, with `iss` in its sign-in answers whatever it says.
+    pub async fn with_config(config: SimConfig) -> std::io::Result<Self> {
+        let config = SimConfig { send_iss: true, ..config };
         let sim = RunningSim::start(0, config, FaultConfig::default()).await?;
         Ok(Sandbox { sim })
+    }
+
+    /// The simulator itself, for tests that mint a token of their own.
+    #[cfg(test)]
+    pub fn sim(&self) -> &aries_sim::SharedSim {
+        &self.sim.sim
     }
 
     pub fn urls(&self) -> &Urls {

@@ -506,6 +506,7 @@ fn a_page_from_anywhere_else_gets_no_command() {
     h.ok("session_status", json!({}));
 }
 
+mod round_trip;
 mod scopes;
 mod sign_in_edges;
 
