@@ -280,11 +280,14 @@ if (!opts["skip-working"]) {
   console.log(`first quote painted ${fmt(w.firstQuote, 0)} ms after the account was picked (goal ≤ 1000 ms: ${verdict(w.firstQuote <= 1000)})`);
   for (const [label, m] of [[`after ${opts["work-minutes"]} min`, w.afterWork], [`after an accelerated hour (${SPEED}×)`, w.afterFast]]) {
     const parts = Object.entries(m.byName).map(([n, v]) => `${n} ${fmt(v)}`).join(", ");
-    console.log(`PSS ${label}: ${fmt(m.total)} MiB = ${fmt(m.total / bareIdle, 2)}× bare idle (${parts})`);
+    const ratio = Number.isNaN(bareIdle) ? "" : ` = ${fmt(m.total / bareIdle, 2)}× bare idle`;
+    console.log(`PSS ${label}: ${fmt(m.total)} MiB${ratio} (${parts})`);
   }
   const growth = w.afterFast.total - w.afterWork.total;
-  const ratio = w.afterFast.total / bareIdle;
-  console.log(`working memory ≤ 2× bare idle: ${verdict(Math.max(w.afterWork.total, w.afterFast.total) / bareIdle <= 2)} (${fmt(ratio, 2)}×)`);
+  if (!Number.isNaN(bareIdle)) {
+    const worst = Math.max(w.afterWork.total, w.afterFast.total) / bareIdle;
+    console.log(`working memory ≤ 2× bare idle: ${verdict(worst <= 2)} (${fmt(worst, 2)}×)`);
+  }
   // Within 5% is noise (a garbage collection more or less), not growth.
   const grew = growth > 0.05 * w.afterWork.total;
   console.log(`growth between the two readings: ${fmt(growth)} MiB (${fmt((100 * growth) / w.afterWork.total)}%): no growth ${verdict(!grew)}`);
