@@ -40,6 +40,12 @@ impl Sandbox {
         Ok(Sandbox { sim })
     }
 
+    /// The simulator itself, for tests that mint a token of their own.
+    #[cfg(test)]
+    pub fn sim(&self) -> &aries_sim::SharedSim {
+        &self.sim.sim
+    }
+
     pub fn urls(&self) -> &Urls {
         &self.sim.urls
     }

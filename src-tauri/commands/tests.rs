@@ -575,6 +575,7 @@ mod journal_write_fault;
 mod market_closed;
 mod refresh_faults;
 mod restart;
+mod round_trip;
 mod scopes;
 mod sign_in_edges;
 mod silent_socket;

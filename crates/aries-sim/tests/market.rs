@@ -476,3 +476,41 @@ async fn the_admin_route_overrides_market_hours() {
     assert_eq!(got, json!({"hours": "always_open", "open": true}));
     assert!(sim.sim.market.is_open());
 }
+
+/// Batches with at least one changed quote during `wait`.
+async fn moving_batches(sim: &RunningSim, wait: Duration) -> usize {
+    let mut batches = sim.sim.market.subscribe();
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut moving = 0;
+    while let Ok(Ok(batch)) = tokio::time::timeout_at(deadline, batches.recv()).await {
+        moving += usize::from(!batch.is_empty());
+    }
+    moving
+}
+
+#[tokio::test]
+async fn the_admin_route_speeds_the_market_clock_and_quotes_follow_it() {
+    let sim = start().await;
+    let admin = format!("{}/clock", sim.urls.admin);
+    let slow = moving_batches(&sim, Duration::from_secs(2)).await;
+    assert!(slow <= 3, "prices move at most once a market second: {slow} batches in 2 s");
+
+    for bad in [json!({"speed": 0}), json!({"speed": 3601}), json!({"speed": "fast"})] {
+        let r = http().put(&admin).json(&bad).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{bad}");
+    }
+    let r = http().put(&admin).json(&json!({"speed": 60})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["speed"], 60);
+    let fast = moving_batches(&sim, Duration::from_secs(2)).await;
+    assert!(fast >= 60, "every market second gets its batch: {fast} in 2 s at 60×");
+    let ahead = sim.sim.market.now() - chrono::Utc::now();
+    assert!(ahead >= chrono::Duration::seconds(90), "market time ran ahead: {ahead}");
+    assert!(sim.sim.market.quote("AAPL").unwrap().time > chrono::Utc::now() + chrono::Duration::seconds(60));
+
+    let r = http().put(&admin).json(&json!({"speed": 1})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got: Value = http().get(&admin).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got["speed"], 1);
+    assert!(sim.sim.market.now() >= chrono::Utc::now() + ahead, "slowing down never moves market time back");
+}

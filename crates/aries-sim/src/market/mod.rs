@@ -12,7 +12,8 @@
 //! - `start(sim)` spawns the tick task.
 //!
 //! Also: `last_known(symbol)` (the quote as of the last batch), `instrument(symbol)`,
-//! `hours()`/`set_hours()`, `phase()` (watch of the market phase), and the
+//! `hours()`/`set_hours()`, `phase()` (watch of the market phase), `now()` (the market
+//! clock, faster than wall time after `PUT /__sim/clock`), and the
 //! `calendar` module (New York sessions and holidays) for session-end logic.
 //!
 //! Symbols are exact upper-case tickers. Prices move only while the market
@@ -21,6 +22,7 @@
 
 pub mod bars;
 pub mod calendar;
+pub mod clock;
 pub mod instruments;
 pub mod model;
 mod rest;
@@ -30,6 +32,8 @@ mod ws;
 use std::sync::{Arc, RwLock};
 
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use chrono::{DateTime, Utc};
@@ -41,6 +45,7 @@ use tokio::task::JoinHandle;
 
 use crate::{MarketHours, SharedSim, SimConfig};
 use calendar::Phase;
+use clock::MarketClock;
 use instruments::{INSTRUMENTS, Instrument, position};
 use model::Model;
 
@@ -78,6 +83,7 @@ const QUOTE_BACKLOG: usize = 64;
 
 pub struct Market {
     model: Model,
+    clock: MarketClock,
     hours: RwLock<MarketHours>,
     /// The quotes as of the last published batch, by instrument.
     published: RwLock<Vec<Option<Quote>>>,
@@ -89,6 +95,7 @@ impl Market {
     pub fn new(config: &SimConfig) -> Self {
         Market {
             model: Model::new(config.seed),
+            clock: MarketClock::default(),
             hours: RwLock::new(config.market_hours),
             published: RwLock::new(vec![None; INSTRUMENTS.len()]),
             quotes: broadcast::channel(QUOTE_BACKLOG).0,
@@ -99,7 +106,7 @@ impl Market {
     pub fn quote(&self, symbol: &str) -> Option<Quote> {
         let idx = position(symbol)?;
         let hours = self.hours();
-        Some(self.model.quote_at(idx, calendar::clock(hours, Utc::now()), hours))
+        Some(self.model.quote_at(idx, calendar::clock(hours, self.now()), hours))
     }
 
     /// The quote as of the last published batch (the WebSocket snapshot), so
@@ -122,7 +129,18 @@ impl Market {
     }
 
     pub fn is_open(&self) -> bool {
-        calendar::phase(self.hours(), Utc::now()) == Phase::Open
+        calendar::phase(self.hours(), self.now()) == Phase::Open
+    }
+
+    /// Market time: wall time unless a benchmark sped it up.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// How long the tick task waits between ticks: `tick` at normal speed,
+    /// shorter when sped up so every market second still gets its batch.
+    fn tick_period(&self, tick: std::time::Duration) -> std::time::Duration {
+        (tick / self.clock.speed()).max(std::time::Duration::from_millis(1))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Quote>>> {
@@ -136,7 +154,7 @@ impl Market {
 
     pub fn set_hours(&self, hours: MarketHours) {
         *self.hours.write().unwrap() = hours;
-        self.update_phase(Utc::now());
+        self.update_phase(self.now());
     }
 
     /// Watches the market phase (for `marketStatus`).
@@ -155,7 +173,7 @@ impl Market {
 
     /// One tick: publishes the quotes that changed since the last batch.
     fn tick(&self, last: &mut Option<(DateTime<Utc>, MarketHours)>) {
-        let now = Utc::now();
+        let now = self.now();
         self.update_phase(now);
         let hours = self.hours();
         let clock = calendar::clock(hours, now);
@@ -182,6 +200,11 @@ struct HoursRequest {
     hours: MarketHours,
 }
 
+#[derive(Deserialize)]
+struct ClockRequest {
+    speed: u32,
+}
+
 fn hours_body(market: &Market) -> Value {
     json!({ "hours": market.hours(), "open": market.is_open() })
 }
@@ -195,7 +218,22 @@ async fn put_hours(State(sim): State<SharedSim>, Json(req): Json<HoursRequest>) 
     Json(hours_body(&sim.market))
 }
 
-/// Market REST, the market WebSocket and the loopback-only hours override.
+fn clock_body(market: &Market) -> Value {
+    json!({ "speed": market.clock.speed(), "now": market.now() })
+}
+
+async fn get_clock(State(sim): State<SharedSim>) -> Json<Value> {
+    Json(clock_body(&sim.market))
+}
+
+async fn put_clock(State(sim): State<SharedSim>, Json(req): Json<ClockRequest>) -> Result<Json<Value>, Response> {
+    match sim.market.clock.set_speed(req.speed) {
+        Ok(()) => Ok(Json(clock_body(&sim.market))),
+        Err(message) => Err((StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()),
+    }
+}
+
+/// Market REST, the market WebSocket and the loopback-only hours and clock overrides.
 pub fn routes() -> Router<SharedSim> {
     Router::new()
         .route("/v1/marketdata/search", get(rest::search))
@@ -207,16 +245,19 @@ pub fn routes() -> Router<SharedSim> {
             "/__sim/market",
             get(get_hours).put(put_hours).route_layer(middleware::from_fn(crate::faults::loopback_only)),
         )
+        .route(
+            "/__sim/clock",
+            get(get_clock).put(put_clock).route_layer(middleware::from_fn(crate::faults::loopback_only)),
+        )
 }
 
 /// Starts the task that advances the market.
 pub fn start(sim: SharedSim) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(sim.config.tick);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        // A sleep rather than an interval: the period shortens when the clock is sped up.
         let mut last = None;
         loop {
-            interval.tick().await;
+            tokio::time::sleep(sim.market.tick_period(sim.config.tick)).await;
             sim.market.tick(&mut last);
         }
     })

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -61,7 +61,7 @@ pub async fn search(
         let root = search::option_root(rest);
         match (sim.market.instrument(&root).filter(|i| !i.is_index()), sim.market.quote(&root)) {
             (Some(underlying), Some(quote)) => {
-                search::options(rest, underlying, quote.last, calendar::ny_date(Utc::now()), limit)
+                search::options(rest, underlying, quote.last, calendar::ny_date(sim.market.now()), limit)
             }
             _ => Vec::new(),
         }
@@ -149,7 +149,11 @@ fn unix_seconds(p: &HashMap<String, String>, name: &str) -> Result<i64, String> 
     Ok(if value >= MILLIS_THRESHOLD { value / 1000 } else { value })
 }
 
-fn history_request(hours: MarketHours, p: &HashMap<String, String>) -> Result<bars::Request, String> {
+fn history_request(
+    hours: MarketHours,
+    now: DateTime<Utc>,
+    p: &HashMap<String, String>,
+) -> Result<bars::Request, String> {
     let symbol = p.get("symbol").map(|s| s.trim().to_uppercase()).ok_or("symbol is required")?;
     let instrument = position(&symbol).ok_or_else(|| format!("unknown symbol {symbol}"))?;
     let resolution = p.get("resolution").ok_or("resolution is required")?;
@@ -173,7 +177,7 @@ fn history_request(hours: MarketHours, p: &HashMap<String, String>) -> Result<ba
         from,
         to,
         filter: Filter::bars(hours, include_extended),
-        clock: calendar::clock(hours, Utc::now()),
+        clock: calendar::clock(hours, now),
     })
 }
 
@@ -184,7 +188,7 @@ pub async fn history(
     Query(p): Params,
 ) -> Result<Response, ApiError> {
     principal.require(Scope::MarketInformation)?;
-    let req = match history_request(sim.market.hours(), &p) {
+    let req = match history_request(sim.market.hours(), sim.market.now(), &p) {
         Ok(req) => req,
         Err(message) => return Ok(udf_error(message)),
     };

@@ -1,0 +1,295 @@
+// The app benchmarks of docs/benchmarks.md, run by scripts/bench-app.sh inside
+// Xvfb and a private D-Bus session: start-up and idle memory of Aries Desk and
+// of the bare Tauri window, alternating, then the desk's working memory.
+//
+//   node benches/app/measure.mjs --desk BIN --bare BIN [--runs 5] [--work-minutes 10] [--fast-minutes 1]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startApp } from "../../tests/e2e/driver.mjs";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const artifacts = join(repo, "benches", "artifacts");
+const { values: opts } = parseArgs({
+  options: {
+    desk: { type: "string" },
+    bare: { type: "string" },
+    runs: { type: "string", default: "5" },
+    "work-minutes": { type: "string", default: "10" },
+    "fast-minutes": { type: "string", default: "1" },
+    "skip-working": { type: "boolean", default: false },
+  },
+});
+const desk = { name: "Aries Desk", title: "Aries Desk", bin: realpathSync(opts.desk) };
+const bare = { name: "bare Tauri", title: "Bare Tauri", bin: realpathSync(opts.bare) };
+const runs = Number(opts.runs);
+const IDLE_AFTER_MS = 8_000;
+// Market time runs this many times faster for the accelerated hour: an hour a minute.
+const SPEED = 60;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+mkdirSync(artifacts, { recursive: true });
+
+/** Every process below `root` (itself included): the app, its WebKit web and network processes. */
+function processTree(root) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // comm may hold spaces and parentheses: the fields after the last ')' are fixed.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [];
+  const walk = (pid) => {
+    tree.push(pid);
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(root);
+  return tree;
+}
+
+/** PSS in MiB summed over the tree (shared pages split between sharers, so the sum is honest), and by process name. */
+function pss(root) {
+  const byName = {};
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const kb = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))[1]);
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      byName[name] = (byName[name] ?? 0) + kb / 1024;
+      total += kb / 1024;
+    } catch {
+      // a process that ended between the listing and the read
+    }
+  }
+  return { total, byName };
+}
+
+/** Milliseconds from `t0` until X reports a viewable window titled `title`, polled every 10 ms. */
+async function windowShown(title, t0, child) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${title} exited with ${child.exitCode}`);
+    try {
+      const info = execFileSync("xwininfo", ["-name", title], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      if (info.includes("IsViewable")) return performance.now() - t0;
+    } catch {
+      // no such window yet
+    }
+    if (performance.now() - t0 > 60_000) throw new Error(`${title}: no window within 60 s`);
+    await sleep(10);
+  }
+}
+
+/** A fresh home per run: no saved window state, vault or journal from an earlier run. */
+function freshEnv() {
+  const home = mkdtempSync(join(tmpdir(), "aries-bench-"));
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    RUST_LOG: "warn",
+  };
+  return { home, env };
+}
+
+async function startAndIdle(app) {
+  const { home, env } = freshEnv();
+  const t0 = performance.now();
+  const child = spawn(app.bin, [], { env, detached: true, stdio: "ignore" });
+  try {
+    const shown = await windowShown(app.title, t0, child);
+    await sleep(Math.max(0, IDLE_AFTER_MS - (performance.now() - t0)));
+    return { shown, idle: pss(child.pid) };
+  } finally {
+    process.kill(-child.pid, "SIGKILL");
+    await sleep(500);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1) };
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits);
+const row = (label, unit, values, digits = 1) => {
+  const s = stats(values);
+  return `| ${label} | ${fmt(s.median, digits)} ${unit} | ${fmt(s.min, digits)} | ${fmt(s.max, digits)} |`;
+};
+const verdict = (met) => (met ? "met" : "NOT met");
+
+/** The symbols of the simulator's tradable instruments, in its own order (crates/aries-sim). */
+function simSymbols() {
+  const source = readFileSync(join(repo, "crates/aries-sim/src/market/instruments.rs"), "utf8");
+  return [...source.matchAll(/^\s+(?:stock|etf)\("([A-Z.]+)"/gm)].map((m) => m[1]);
+}
+
+/** The desk's process, found by its executable among the WebDriver's children. */
+function deskPid(bin) {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/exe`) === bin) return Number(entry);
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  throw new Error("the desk's process was not found");
+}
+
+async function working() {
+  const { home, env } = freshEnv();
+  const { browser, stop } = await startApp({
+    appBinary: desk.bin,
+    logFile: join(artifacts, "working-app.log"),
+    env: {
+      XDG_DATA_HOME: env.XDG_DATA_HOME,
+      XDG_CONFIG_HOME: env.XDG_CONFIG_HOME,
+      XDG_CACHE_HOME: env.XDG_CACHE_HOME,
+      BROWSER: join(repo, "tests", "e2e", "browser.sh"),
+      E2E_APP_BIN: desk.bin,
+      E2E_BROWSER_LOG: join(artifacts, "working-browser.jsonl"),
+      RUST_LOG: "warn",
+    },
+  });
+  const byTest = (id) => browser.$(`[data-testid="${id}"]`);
+  const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
+  try {
+    await (await browser.$("h1")).waitForDisplayed({ timeout: 30_000 });
+    const simulator = await (await browser.$(".sim-url")).getText();
+    // No keychain here: keep the sign-in in memory (the passphrase's Argon2id is not what is measured).
+    await (await byTest("keep-in-memory")).click();
+    await (await byTest("sign-in")).waitForClickable({ timeout: 15_000 });
+    await (await byTest("sign-in")).click();
+    await (await byTest("user-email")).waitForDisplayed({ timeout: 60_000 });
+    const status = await browser.execute(() => window.__TAURI_INTERNALS__.invoke("session_status"));
+    const account = status.accounts.find((a) => a.isSim).id;
+
+    // First quote painted after the account is picked, timed inside the page.
+    await browser.execute(() => {
+      window.__firstQuote = null;
+      const observer = new MutationObserver(() => {
+        const cell = document.querySelector('[data-testid="quote-AAPL"] [data-testid="last"]');
+        if (cell && /\d/.test(cell.textContent)) {
+          window.__firstQuote = performance.now() - window.__picked;
+          observer.disconnect();
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await browser.execute((id) => {
+      window.__picked = performance.now();
+      document.querySelector(`[data-testid="account-${id}"]`).click();
+    }, account);
+    await browser.waitUntil(() => browser.execute(() => window.__firstQuote !== null), { timeout: 30_000 });
+    const firstQuote = await browser.execute(() => window.__firstQuote);
+
+    const symbols = simSymbols().slice(0, 50);
+    const input = await byTest("watch-input");
+    for (const symbol of symbols) {
+      const shown = await browser.execute((s) => !!document.querySelector(`[data-testid="quote-${s}"]`), symbol);
+      if (shown) continue;
+      await input.setValue(symbol);
+      await browser.keys("Enter");
+    }
+    const priced = () =>
+      browser.execute(
+        () => [...document.querySelectorAll('[data-testid^="quote-"] [data-testid="last"]')].filter((c) => /\d/.test(c.textContent)).length,
+      );
+    await browser.waitUntil(async () => (await priced()) >= 50, { timeout: 60_000, timeoutMsg: "50 symbols never all priced" });
+    await (await byTest("chart")).waitForDisplayed({ timeout: 15_000 });
+    await (await byTest("balances")).waitForDisplayed({ timeout: 15_000 });
+    await shot("working-start");
+
+    const pid = deskPid(desk.bin);
+    const workMs = Number(opts["work-minutes"]) * 60_000;
+    console.error(`working: ${opts["work-minutes"]} min at normal speed…`);
+    await sleep(workMs);
+    const afterWork = pss(pid);
+    await shot("working-10min");
+
+    const clock = (speed) =>
+      fetch(`${simulator}/__sim/clock`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ speed }),
+      }).then((r) => {
+        if (!r.ok) throw new Error(`PUT /__sim/clock: ${r.status}`);
+      });
+    const fastMs = Number(opts["fast-minutes"]) * 60_000;
+    console.error(`working: ${opts["fast-minutes"]} min at ${SPEED}× (${(fastMs * SPEED) / 3_600_000} h of market data)…`);
+    await clock(SPEED);
+    await sleep(fastMs);
+    await clock(1);
+    // Let the last fast batches drain before reading.
+    await sleep(10_000);
+    const afterFast = pss(pid);
+    const stillPriced = await priced();
+    await shot("working-after-fast-hour");
+    return { firstQuote, afterWork, afterFast, stillPriced };
+  } finally {
+    await stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+console.log(`app benchmarks, ${new Date().toISOString()}; ${runs} alternating runs of each app`);
+console.log(`load average before: ${load()}`);
+const results = { [desk.name]: [], [bare.name]: [] };
+for (let i = 0; i < runs; i++) {
+  // Alternate which goes first, so a disturbance falls on both alike.
+  for (const app of i % 2 ? [desk, bare] : [bare, desk]) results[app.name].push(await startAndIdle(app));
+}
+const d = results[desk.name];
+const b = results[bare.name];
+const med = (list, f) => stats(list.map(f)).median;
+// --runs 0 skips to the working run (its ratios then have no baseline).
+if (runs > 0) {
+  console.log("\n| measure | median | min | max |\n|---|---:|---:|---:|");
+  console.log(row("bare: start → window shown", "ms", b.map((r) => r.shown), 0));
+  console.log(row("desk: start → window shown", "ms", d.map((r) => r.shown), 0));
+  console.log(row("bare: idle PSS, 8 s after start", "MiB", b.map((r) => r.idle.total)));
+  console.log(row("desk: idle PSS, 8 s after start", "MiB", d.map((r) => r.idle.total)));
+  const names = (list) => [...new Set(list.flatMap((r) => Object.keys(r.idle.byName)))].sort();
+  for (const [label, list] of [["bare", b], ["desk", d]]) {
+    for (const name of names(list)) console.log(row(`${label}: idle PSS of ${name}`, "MiB", list.map((r) => r.idle.byName[name] ?? 0)));
+  }
+  const shownRatio = med(d, (r) => r.shown) / med(b, (r) => r.shown);
+  const idleRatio = med(d, (r) => r.idle.total) / med(b, (r) => r.idle.total);
+  console.log(`\nwindow shown: desk/bare ${fmt(shownRatio, 2)}× (goal ≤ 1.5×: ${verdict(shownRatio <= 1.5)})`);
+  console.log(`idle memory: desk/bare ${fmt(idleRatio, 2)}× (goal ≤ 1.5×: ${verdict(idleRatio <= 1.5)})`);
+  console.log(`load average after the start-up runs: ${load()}`);
+}
+
+if (!opts["skip-working"]) {
+  const w = await working();
+  const bareIdle = runs > 0 ? med(b, (r) => r.idle.total) : NaN;
+  console.log(`\nworking memory (one run): signed in, ${w.stillPriced} priced watchlist rows, chart, balances, positions, orders`);
+  console.log(`first quote painted ${fmt(w.firstQuote, 0)} ms after the account was picked (goal ≤ 1000 ms: ${verdict(w.firstQuote <= 1000)})`);
+  for (const [label, m] of [[`after ${opts["work-minutes"]} min`, w.afterWork], [`after an accelerated hour (${SPEED}×)`, w.afterFast]]) {
+    const parts = Object.entries(m.byName).map(([n, v]) => `${n} ${fmt(v)}`).join(", ");
+    const ratio = Number.isNaN(bareIdle) ? "" : ` = ${fmt(m.total / bareIdle, 2)}× bare idle`;
+    console.log(`PSS ${label}: ${fmt(m.total)} MiB${ratio} (${parts})`);
+  }
+  const growth = w.afterFast.total - w.afterWork.total;
+  if (!Number.isNaN(bareIdle)) {
+    const worst = Math.max(w.afterWork.total, w.afterFast.total) / bareIdle;
+    console.log(`working memory ≤ 2× bare idle: ${verdict(worst <= 2)} (${fmt(worst, 2)}×)`);
+  }
+  // Within 5% is noise (a garbage collection more or less), not growth.
+  const grew = growth > 0.05 * w.afterWork.total;
+  console.log(`growth between the two readings: ${fmt(growth)} MiB (${fmt((100 * growth) / w.afterWork.total)}%): no growth ${verdict(!grew)}`);
+  console.log(`load average after: ${load()}`);
+}
