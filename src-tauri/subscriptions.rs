@@ -179,7 +179,7 @@ impl Subscriptions {
     }
 
     pub fn watch_streams(&self, key: PanelKey, pump: JoinHandle<()>) {
-        lock(&self.registry).watch_streams(key, Pump(pump));
+        lock(&self.registry).watch_streams(key, Some(Pump(pump)));
     }
 
     pub fn close_window(&self, connected: Option<&Connected>, window: &str) {

@@ -20,6 +20,7 @@ export type Command =
   | "open_chart_credits"
   | "watch_quotes"
   | "unwatch_quotes"
+  | "watch_streams"
   | "preview_order"
   | "place_order"
   | "check_order"
