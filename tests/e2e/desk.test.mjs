@@ -232,7 +232,10 @@ async function chooseTheme(choice) {
   await (await byTest("theme-choice")).selectByAttribute("value", choice);
   await summary.click(); // closes the menu for the picture
   if (choice === "system") return; // resolves to light or dark
-  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice);
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
+    timeout: 5_000,
+    timeoutMsg: `the ${choice} theme was not applied`,
+  });
 }
 
 test("quote rows show volume and change %, and the header both sockets", async () => {
@@ -468,17 +471,6 @@ async function waitForChart(name, ok, what) {
 }
 
 /** The theme chosen in *Display*, the menu closed again for the picture. */
-async function chooseTheme(choice) {
-  const summary = await browser.$('[data-testid="look-settings"] summary');
-  await summary.click();
-  await (await byTest("theme-choice")).selectByAttribute("value", choice);
-  await summary.click();
-  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
-    timeout: 5_000,
-    timeoutMsg: `the ${choice} theme was not applied`,
-  });
-}
-
 test("the chart shows AAPL candles from the history", async () => {
   await (await byTest("chart")).waitForExist({ timeout: 15_000 });
   await browser.waitUntil(async () => (await chartAttr("data-state")) === "ready", {
