@@ -500,8 +500,9 @@ test("switching the chart to 5m reloads its bars", async () => {
 
 test("a live tick moves the chart's last bar", async () => {
   const first = await chartAttr("data-last-close");
+  // The simulator's price can sit on one cent for a while; 45 s of ticks always moves it.
   await browser.waitUntil(async () => (await chartAttr("data-last-close")) !== first, {
-    timeout: 20_000,
+    timeout: 45_000,
     timeoutMsg: "the last close never moved",
   });
 });
