@@ -9,7 +9,8 @@
 use std::path::Path;
 
 use aries_sim::{FaultConfig, RunningSim, SimConfig, Urls};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Owns the simulator; dropping it (at app exit) stops the server.
 pub struct Sandbox {
@@ -21,7 +22,63 @@ pub struct SandboxStatus {
     pub simulator: String,
 }
 
+/// A fault the trader can practise in the sandbox (the *Drill* menu): what
+/// the app shows when Aries misbehaves, before it happens with real money.
+/// There is no way to run one against live Aries: only [`Sandbox`] has them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Drill {
+    /// Every answer from Aries comes 4 s late.
+    SlowAnswers,
+    /// Both sockets drop (no close frame) every 20 frames, and reconnect.
+    DropSockets,
+    /// Half of Aries's REST answers are 503s.
+    ServerErrors,
+    /// Aries ends the session: every token of this user is revoked.
+    EndSession,
+    /// The next order placed reaches Aries, and its answer is lost.
+    LoseNextOrderAnswer,
+    /// Every drill off.
+    Clear,
+}
+
+/// The drill each fault setting stands for.
+fn active(faults: &FaultConfig) -> Vec<Drill> {
+    let on = [
+        (faults.latency_ms > 0, Drill::SlowAnswers),
+        (faults.ws_drop_after_frames.is_some(), Drill::DropSockets),
+        (faults.error_rate > 0.0, Drill::ServerErrors),
+        (faults.drop_response_to.as_deref() == Some(PLACE_EXACTLY), Drill::LoseNextOrderAnswer),
+    ];
+    on.into_iter().filter_map(|(on, drill)| on.then_some(drill)).collect()
+}
+
+/// The place request only, not the preview beside it (docs/simulator.md).
+const PLACE_EXACTLY: &str = "/v1/orders$";
+
 impl Sandbox {
+    /// Runs `drill` on the in-process simulator; `user` is who is signed in
+    /// (for [`Drill::EndSession`]). Returns the drills now on.
+    pub fn drill(&self, drill: Drill, user: Option<u64>) -> Vec<Drill> {
+        let faults = &self.sim.sim.faults;
+        let mut config = faults.get();
+        match drill {
+            Drill::SlowAnswers => config.latency_ms = 4_000,
+            Drill::DropSockets => config.ws_drop_after_frames = Some(20),
+            Drill::ServerErrors => config.error_rate = 0.5,
+            Drill::LoseNextOrderAnswer => config.drop_response_to = Some(PLACE_EXACTLY.to_owned()),
+            Drill::Clear => config = FaultConfig::default(),
+            Drill::EndSession => {
+                if let Some(user) = user {
+                    self.sim.sim.tokens.revoke_user(user);
+                }
+            }
+        }
+        faults.set(config);
+        active(&faults.get())
+    }
+
     /// Starts the simulator with its state kept in `state_dir` (`None`: a
     /// fresh venue that forgets everything, as most tests want). Must run
     /// inside a Tokio runtime: the simulator spawns its tasks there.

@@ -16,7 +16,7 @@ use crate::config::DOCUMENTED_SCOPES;
 use crate::error::{AppError, AppResult};
 use crate::journal::{NoticeSink, OrderJournal};
 use crate::login::{CallbackSink, LoginFlow, Page};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Drill, Sandbox};
 use crate::settings::Settings;
 use crate::subscriptions::Subscriptions;
 use crate::vault::{SessionMeta, Vault, VaultSlot};
@@ -168,6 +168,20 @@ impl Desk {
             notify: parts.notify,
             open_browser: parts.open_browser,
         })
+    }
+
+    /// Runs a sandbox drill; refused in live mode, where there is no simulator to misbehave.
+    pub fn drill(&self, drill: Drill) -> AppResult<Vec<Drill>> {
+        let Some(sandbox) = &self.sandbox else {
+            return Err(AppError::new(
+                "drill.live",
+                "Drills run only in the sandbox: they are never played against live Aries.",
+                false,
+            ));
+        };
+        let user = self.try_connected().and_then(|c| c.user.id.parse().ok());
+        tracing::info!(?drill, "sandbox drill");
+        Ok(sandbox.drill(drill, user))
     }
 
     /// A name for this backend that is the same at every start: the sandbox

@@ -51,6 +51,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         session::set_redirect,
         session::set_notifications,
         session::dismiss_scheme_note,
+        session::drill,
         accounts::accounts,
         accounts::balances,
         accounts::positions,

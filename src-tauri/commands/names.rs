@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "set_redirect",
     "set_notifications",
     "dismiss_scheme_note",
+    "drill",
     "accounts",
     "balances",
     "positions",

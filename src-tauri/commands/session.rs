@@ -4,6 +4,7 @@ use aries_client::Secret;
 
 use super::DeskState;
 use crate::error::AppResult;
+use crate::sandbox::Drill;
 use crate::views::session::{RedirectChoice, SessionView};
 
 #[tauri::command]
@@ -54,4 +55,10 @@ pub async fn set_redirect(desk: DeskState<'_>, redirect: RedirectChoice) -> AppR
 #[tauri::command]
 pub async fn set_notifications(desk: DeskState<'_>, enabled: bool) -> AppResult<SessionView> {
     desk.set_notifications(enabled).await
+}
+
+/// Sandbox only: practise a fault (the *Drill* menu); the answer is the drills now on.
+#[tauri::command]
+pub async fn drill(desk: DeskState<'_>, drill: Drill) -> AppResult<Vec<Drill>> {
+    desk.drill(drill)
 }

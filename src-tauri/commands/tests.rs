@@ -571,6 +571,7 @@ fn a_page_from_anywhere_else_gets_no_command() {
 }
 
 mod clock_off;
+mod drill;
 mod journal_write_fault;
 mod market_closed;
 mod refresh_faults;

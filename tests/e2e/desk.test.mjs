@@ -1040,6 +1040,26 @@ test("a forged callback with a wrong state is refused and changes nothing", asyn
   await shot("08-forged-refused");
 });
 
+test("the sandbox's Drill menu switches a practice fault on and off", async () => {
+  const menu = await byTest("drill-menu");
+  await (await menu.$("summary")).click();
+  await (await byTest("drill-slowAnswers")).click();
+  await browser.waitUntil(async () => (await (await byTest("drill-slowAnswers")).getAttribute("aria-pressed")) === "true", {
+    timeout: 10_000,
+    timeoutMsg: "the drill was not switched on",
+  });
+  const on = await (await fetch(`${simulator}/__sim/faults`)).json();
+  assert.equal(on.latency_ms, 4000, "the simulator answers 4 s late now");
+  assert.match(await (await menu.$("summary")).getText(), /Drill \(1\)/);
+  await shot("08a-drill-menu");
+  await (await byTest("drill-clear")).click();
+  await browser.waitUntil(async () => (await (await fetch(`${simulator}/__sim/faults`)).json()).latency_ms === 0, {
+    timeout: 10_000,
+    timeoutMsg: "Clear all drills left a fault on",
+  });
+  await (await menu.$("summary")).click();
+});
+
 test("signs out", async () => {
   await (await browser.$("button=Sign out")).click();
   try {

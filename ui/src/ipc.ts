@@ -9,6 +9,7 @@ import type {
   BarView,
   CancelReport,
   Command,
+  Drill,
   OrderChainView,
   OrderChanges,
   OrderPageView,
@@ -49,6 +50,8 @@ export const setRedirect = (redirect: RedirectChoice) => call<SessionView>("set_
 export const setNotifications = (enabled: boolean) => call<SessionView>("set_notifications", { enabled });
 /** The registration note was read: Rust stops carrying it for this run. */
 export const dismissSchemeNote = () => call<SessionView>("dismiss_scheme_note");
+/** Sandbox only (refused in live mode): switches a practice fault on; the answer is the drills now on. */
+export const drill = (which: Drill) => call<Drill[]>("drill", { drill: which });
 /** Opens TradingView's site in the system browser (lightweight-charts' licence asks for the link). */
 export const openChartCredits = () => call<void>("open_chart_credits");
 export const accounts = () => call<AccountView[]>("accounts");

@@ -44,7 +44,8 @@ pub struct FaultConfig {
     pub force_429: bool,
     /// The token endpoint answers 503 `temporarily_unavailable`.
     pub token_endpoint_down: bool,
-    /// Handle the next request whose path starts with this prefix, then cut the
+    /// Handle the next request whose path starts with this prefix (or is exactly
+    /// it, when it ends in `$`; so for the other one-shots), then cut the
     /// connection instead of answering (the caller cannot know whether it worked).
     pub drop_response_to: Option<String>,
     /// Handle the next request whose path starts with this prefix, then answer
@@ -94,7 +95,11 @@ impl Faults {
     fn take_one_shot(&self, path: &str, pick: fn(&mut FaultConfig) -> &mut Option<String>) -> bool {
         let mut config = self.config.lock().unwrap();
         let slot = pick(&mut config);
-        let applies = slot.as_deref().is_some_and(|prefix| path.starts_with(prefix));
+        // A trailing `$` asks for this path exactly (`/v1/orders$` is a place, not a preview).
+        let applies = slot.as_deref().is_some_and(|prefix| match prefix.strip_suffix('$') {
+            Some(exact) => path == exact,
+            None => path.starts_with(prefix),
+        });
         if applies {
             *slot = None;
         }

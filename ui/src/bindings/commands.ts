@@ -11,6 +11,7 @@ export type Command =
   | "set_redirect"
   | "set_notifications"
   | "dismiss_scheme_note"
+  | "drill"
   | "accounts"
   | "balances"
   | "positions"

@@ -13,6 +13,7 @@ export type { BarView } from "./BarView";
 export type { CancelReport } from "./CancelReport";
 export type { Command } from "./commands";
 export type { ConnectionView } from "./ConnectionView";
+export type { Drill } from "./Drill";
 export type { Mode } from "./Mode";
 export type { OrderChainView } from "./OrderChainView";
 export type { OrderChanges } from "./OrderChanges";
@@ -35,6 +36,7 @@ export type { SocketView } from "./SocketView";
 export type { StreamsView } from "./StreamsView";
 export type { SymbolHit } from "./SymbolHit";
 export type { TicketSide } from "./TicketSide";
+export type { TicketSide as Side } from "./TicketSide";
 export type { Tif } from "./Tif";
 export type { UpdatePhase } from "./UpdatePhase";
 export type { UpdateView } from "./UpdateView";
@@ -43,6 +45,3 @@ export type { VaultState } from "./VaultState";
 export type { WatchlistEdit } from "./WatchlistEdit";
 export type { WatchlistView } from "./WatchlistView";
 export type { WatchlistsView } from "./WatchlistsView";
-
-/** The side of an order ticket. */
-export type { TicketSide as Side } from "./TicketSide";

@@ -87,6 +87,17 @@ describe("applyAccountEvent", () => {
     expect(applyAccountEvent([replaced], { kind: "order", order: late })).toEqual([replaced]);
   });
 
+  it("a lost answer's UNKNOWN row never hides the order Aries already showed for that intent", () => {
+    // The stream can bring Aries's record before the lost place answer turns into an UNKNOWN row.
+    const shown = [order({ clOrdId: "C7", clientId: "intent-7", status: "NEW" })];
+    const doubt = order({ clOrdId: "", clientId: "intent-7", status: "UNKNOWN", working: false, updatedAt: null });
+    expect(mergeOrder(shown, doubt)).toEqual(shown);
+    // Before Aries shows it, the doubt is the row; Aries's record then replaces it.
+    const doubted = mergeOrder([], doubt);
+    expect(doubted).toEqual([doubt]);
+    expect(mergeOrder(doubted, shown[0])).toEqual(shown);
+  });
+
   it("adds an unknown order at the top", () => {
     const existing = order();
     const fresh = order({ clOrdId: "C2", clientId: "intent-2", symbol: "MSFT" });

@@ -20,6 +20,9 @@ export function mergeOrder(orders: readonly OrderView[], order: OrderView): read
   if (index < 0) return [order, ...orders];
   // An event that arrives late (older than what is shown) must not roll the row back.
   if (isOlder(order, orders[index])) return orders;
+  // Aries's own record of an intent settles it: the journal's doubt about a place
+  // whose answer was lost (no clOrdId yet) comes too late once the stream showed the order.
+  if (order.status === "UNKNOWN" && order.clOrdId === "" && orders[index].clOrdId !== "") return orders;
   const next = [...orders];
   next[index] = order;
   return next;

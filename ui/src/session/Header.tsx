@@ -6,6 +6,8 @@ import { LookSettings } from "../theme/LookSettings";
 import { ErrorNote } from "../ui/ErrorNote";
 import type { Action } from "../ui/action";
 import { CONNECTION_LABEL } from "./connection";
+import { DrillMenu } from "./DrillMenu";
+import { drillMenuShown } from "./drill";
 import { missing } from "./grants";
 
 export function Header(props: {
@@ -43,6 +45,9 @@ export function Header(props: {
       <button type="button" class="link" data-testid="updates-button" onClick={() => props.onUpdates()}>
         Updates
       </button>
+      <Show when={drillMenuShown(props.session)}>
+        <DrillMenu />
+      </Show>
       <LookSettings />
       <Show when={signedIn()}>
         {/* Each socket's state: a session without market:information has no market stream. */}
