@@ -574,6 +574,7 @@ mod clock_off;
 mod drill;
 mod journal_write_fault;
 mod market_closed;
+mod read_and_rate_faults;
 mod refresh_faults;
 mod restart;
 mod round_trip;
