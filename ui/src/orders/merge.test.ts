@@ -98,6 +98,15 @@ describe("applyAccountEvent", () => {
     expect(mergeOrder(doubted, shown[0])).toEqual(shown);
   });
 
+  it("a place answer arriving after the stream's fill never rolls the row back to unfilled", () => {
+    const filled = order({ clOrdId: "C8", clientId: "intent-8", status: "FILLED", filled: "5", working: false });
+    const ack = order({ clOrdId: "C8", clientId: "intent-8", status: "NEW", filled: "0", updatedAt: null });
+    expect(mergeOrder([filled], ack)).toEqual([filled]);
+    // A later fill of the same order still moves it on.
+    const partly = order({ clOrdId: "C8", clientId: "intent-8", status: "PARTIALLY_FILLED", filled: "2", updatedAt: null });
+    expect(mergeOrder([partly], filled)).toEqual([filled]);
+  });
+
   it("adds an unknown order at the top", () => {
     const existing = order();
     const fresh = order({ clOrdId: "C2", clientId: "intent-2", symbol: "MSFT" });

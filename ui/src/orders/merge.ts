@@ -13,13 +13,20 @@ function isOlder(incoming: OrderView, existing: OrderView): boolean {
   return a < b; // false when either time is missing or unreadable: the newer event wins by arrival
 }
 
+/** The same order (clOrdId) reported with fewer shares filled than shown: an older view of it. */
+function fillsShrink(incoming: OrderView, existing: OrderView): boolean {
+  const same = incoming.clOrdId !== "" && incoming.clOrdId === existing.clOrdId;
+  return same && Number(incoming.filled) < Number(existing.filled);
+}
+
 /** The list with `order` merged in: by clOrdId, else by clientId across a replace chain, else added first. */
 export function mergeOrder(orders: readonly OrderView[], order: OrderView): readonly OrderView[] {
   let index = orders.findIndex((o) => o.clOrdId === order.clOrdId);
   if (index < 0) index = orders.findIndex((o) => sameIntent(o, order));
   if (index < 0) return [order, ...orders];
-  // An event that arrives late (older than what is shown) must not roll the row back.
-  if (isOlder(order, orders[index])) return orders;
+  // An event that arrives late (older than what is shown) must not roll the row back; nor
+  // must an answer without a time (a place acknowledgement) once a fill of it was streamed.
+  if (isOlder(order, orders[index]) || fillsShrink(order, orders[index])) return orders;
   // Aries's own record of an intent settles it: the journal's doubt about a place
   // whose answer was lost (no clOrdId yet) comes too late once the stream showed the order.
   if (order.status === "UNKNOWN" && order.clOrdId === "" && orders[index].clOrdId !== "") return orders;
