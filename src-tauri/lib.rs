@@ -7,6 +7,8 @@ mod commands;
 mod config;
 mod error;
 mod fill_notices;
+#[cfg(target_os = "linux")]
+mod handover;
 mod journal;
 mod login;
 mod order_gate;
@@ -56,6 +58,9 @@ pub fn run() {
         None => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
     let mut context = tauri::generate_context!();
+    // A second start carrying a deep link leaves here, before GTK starts.
+    #[cfg(target_os = "linux")]
+    handover::to_running_instance(&context.config().identifier);
     let updates_off = updates::policy(&mut context);
     tauri::Builder::default()
         // First, so a second instance (the OS handing over a deep link) exits

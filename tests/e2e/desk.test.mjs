@@ -1021,10 +1021,15 @@ test("a forged callback with a wrong state is refused and changes nothing", asyn
   const presented = async () => (await (await fetch(`${simulator}/__sim/secrets`)).json()).verifiers.length;
   const verifiersBefore = await presented();
   const forged = spawn(appBinary, ["dev.ariesdesk:/oauth/callback?code=forged-code&state=not-the-state"], {
-    stdio: "ignore",
+    stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, XDG_DATA_HOME: join(home, "data") },
   });
-  await new Promise((ok) => forged.on("exit", ok));
+  let said = "";
+  forged.stdout.on("data", (chunk) => (said += chunk));
+  const [code, signal] = await new Promise((ok) => forged.on("exit", (...end) => ok(end)));
+  // The second process hands the link over before GTK starts, and ends cleanly.
+  assert.deepEqual([code, signal], [0, null], `the second process ended with ${code ?? signal}`);
+  assert.match(said, /handed the arguments to the running Aries Desk/);
   await browser.pause(1500);
   const afterForge = (await invokeInPage("session_status")).value;
   assert.equal(afterForge.phase, "signedIn");

@@ -22,7 +22,14 @@ for _ in $(seq 60); do grep -q 'sandbox started' "$log" && break; sleep 0.5; don
 
 # The environment has no desktop: xdg-open uses xdg-mime's answer and the
 # desktop entry's Exec, which starts a second aries-desk with the link.
-xdg-open 'dev.ariesdesk:/oauth/callback?code=install-test&state=install-test'
+# The second process says on stdout that it handed over; xdg-open ends with its status.
+handover="$log.handover"
+status=0
+xdg-open 'dev.ariesdesk:/oauth/callback?code=install-test&state=install-test' >"$handover" 2>&1 || status=$?
+if [ "$status" != 0 ] || ! grep -q 'handed the arguments to the running Aries Desk' "$handover"; then
+  { echo "xdg-open ended with $status; the second aries-desk said:"; cat "$handover"; } >>"$log"
+  exit 1
+fi
 for _ in $(seq 60); do
   grep -q 'a sign-in callback was refused' "$log" && break
   sleep 0.5
