@@ -29,6 +29,9 @@ const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
 const status = () => browser.execute(() => window.__TAURI_INTERNALS__.invoke("session_status").then((v) => v));
 
 async function start() {
+  // A step that failed may have left its app running: a second one would only hand over to it.
+  await stop?.();
+  stop = undefined;
   ({ browser, stop } = await startApp({
     appBinary,
     logFile: appLog,
@@ -45,6 +48,21 @@ async function start() {
   const url = await browser.$(".sim-url");
   await url.waitForDisplayed({ timeout: 20_000 });
   simulator = await url.getText();
+}
+
+/**
+ * Types the passphrase (twice when one is being chosen) and submits it with the
+ * dialog's button once the dialog accepts it: an Enter sent while the dialog
+ * was still settling has been lost on a loaded machine.
+ */
+async function enterPassphrase({ repeat }) {
+  const field = await byTest("passphrase");
+  await field.waitForDisplayed({ timeout: 20_000 });
+  await field.setValue(PASSPHRASE);
+  if (repeat) await (await byTest("passphrase-repeat")).setValue(PASSPHRASE);
+  const submit = await byTest("unlock-submit");
+  await submit.waitForEnabled({ timeout: 10_000, timeoutMsg: "the dialog did not take the passphrase" });
+  await submit.click();
 }
 
 /** Every order row the simulator holds for `clientId` (its loopback-only admin route). */
@@ -74,10 +92,11 @@ let firstSimulator;
 test("an order is sent and the app is killed before its answer comes", async () => {
   await start();
   firstSimulator = simulator;
-  await (await byTest("passphrase")).setValue(PASSPHRASE);
-  await (await byTest("passphrase-repeat")).setValue(PASSPHRASE);
-  await browser.keys("Enter");
-  await browser.waitUntil(async () => (await status()).vault === "passphrase", { timeout: 20_000 });
+  await enterPassphrase({ repeat: true });
+  await browser.waitUntil(async () => (await status()).vault === "passphrase", {
+    timeout: 20_000,
+    timeoutMsg: "the passphrase vault was not created",
+  });
   await (await byTest("sign-in")).click();
   await (await byTest("user-email")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "sign-in did not complete" });
   const sim = (await status()).accounts.find((a) => a.isSim).id;
@@ -114,8 +133,7 @@ test("started again, the saved sandbox sign-in resumes after the passphrase, on 
   assert.notEqual(simulator, firstSimulator, "a new simulator, another port");
   const locked = await status();
   assert.equal(locked.vault, "locked", "the passphrase vault waits for its passphrase");
-  await (await byTest("passphrase")).setValue(PASSPHRASE);
-  await browser.keys("Enter");
+  await enterPassphrase({ repeat: false });
   await (await byTest("user-email")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "the sign-in was not resumed" });
   const session = await status();
   assert.equal(session.phase, "signedIn");

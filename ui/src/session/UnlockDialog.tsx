@@ -82,7 +82,7 @@ export function UnlockDialog(props: {
               Don't save
             </button>
           </Show>
-          <button type="submit" class="primary" disabled={busy() || !ready()}>
+          <button type="submit" class="primary" disabled={busy() || !ready()} data-testid="unlock-submit">
             {unlock.pending() ? "Opening…" : creating() ? "Save with passphrase" : "Unlock"}
           </button>
         </div>
