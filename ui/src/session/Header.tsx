@@ -62,7 +62,9 @@ export function Header(props: {
             data-testid="connection"
             data-state={market()}
             classList={{ [`conn-${market()}`]: true }}
-            title={marketDenied() ?? "The market-data socket: quotes and the chart's last bar"}
+            title={
+            marketDenied() ? `Not permitted by your sign-in. ${marketDenied()}` : "The market-data socket: quotes and the chart's last bar"
+          }
           >
             <span class="conn-name">Market</span> {CONNECTION_LABEL[market()]}
           </span>
@@ -71,7 +73,11 @@ export function Header(props: {
             data-testid="connection-account"
             data-state={account()}
             classList={{ [`conn-${account()}`]: true }}
-            title={accountDenied() ?? "The account socket: orders, fills, positions and balances"}
+            title={
+            accountDenied()
+              ? `Not permitted by your sign-in. ${accountDenied()}`
+              : "The account socket: orders, fills, positions and balances"
+          }
           >
             <span class="conn-name">Account</span> {CONNECTION_LABEL[account()]}
           </span>

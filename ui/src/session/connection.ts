@@ -8,7 +8,8 @@ export const CONNECTION_LABEL: Record<ConnectionView, string> = {
   reconnecting: "Reconnecting…",
   offline: "Offline",
   signedOut: "Offline",
-  notPermitted: "Not permitted by your sign-in",
+  // Short for the header; its tooltip names the missing permission.
+  notPermitted: "Not permitted",
 };
 
 /**
