@@ -319,7 +319,7 @@ test("the freshness readout opens by key and shows numbers, in both themes", asy
       });
       const seen = await controlsUnderHud();
       assert.deepEqual([seen.overlapped, seen.hidden], [[], []], `at ${seen.size.join("×")}: ${JSON.stringify(seen)}`);
-      assert.ok(await (await browser.$("summary=Layout")).isDisplayedInViewport(), "the Layout button shows");
+      assert.ok(await (await browser.$("summary=Layout")).isDisplayed({ withinViewport: true }), "the Layout button shows");
       await chooseTheme("dark");
       await shot(`${name}-dark`);
       await chooseTheme("light");
