@@ -256,11 +256,13 @@ impl OrderJournal {
     /// rejection and cancel the user did not ask for, once.
     pub fn follow(&self, connected: Arc<Connected>, notices: NoticeSink) {
         let journal = self.clone();
-        let mut events = connected.account.events();
+        self.keep_settling(&connected);
+        // Without `account:information` there is no stream: lost answers are still looked up over REST.
+        let Some(stream) = &connected.account else { return };
+        let mut events = stream.events();
         // Not the session itself: the task ends when its stream closes, which dropping the session does.
         let accounts = connected.accounts.clone();
         let started = Utc::now();
-        self.keep_settling(&connected);
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
             let mut fills = FillNotices::default();

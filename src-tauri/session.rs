@@ -1,5 +1,5 @@
 //! The desk's session: signed out, a sign-in waiting for the browser, or
-//! signed in with a REST client and both streams. Everything the commands
+//! signed in with a REST client and the streams its scopes allow. Everything the commands
 //! need hangs off [`Desk`]; the window hears of every change through the
 //! notifier as a [`SessionView`] — never a token.
 
@@ -29,8 +29,13 @@ pub type Client = AriesClient<Arc<Tokens>>;
 /// A signed-in session: dropping it stops its streams.
 pub struct Connected {
     pub client: Client,
-    pub market: MarketStream,
-    pub account: AccountStream,
+    /// Only with `market:information`: Aries refuses the socket's
+    /// authentication without it (docs/aries-api.md §2), and a socket that
+    /// retries a refusal forever would only fill the log.
+    pub market: Option<MarketStream>,
+    /// Only with `account:information`, which the account socket asks for
+    /// (docs/simulator.md "WebSockets").
+    pub account: Option<AccountStream>,
     pub user: UserView,
     pub accounts: Vec<AccountView>,
     pub scopes: Vec<String>,
@@ -50,19 +55,27 @@ impl Connected {
     /// Refuses, before anything is sent, what this sign-in's scopes do not
     /// allow (docs/aries-api.md §2); `any` lists scopes that each suffice.
     pub fn require(&self, any: &[&str], to: &str) -> AppResult<()> {
-        if any.iter().any(|s| self.has_scope(s)) {
-            return Ok(());
+        match any.iter().any(|s| self.has_scope(s)) {
+            true => Ok(()),
+            false => Err(denied(any[0], to)),
         }
-        Err(AppError::new(
-            "auth.denied",
-            format!(
-                "This sign-in did not grant the `{}` permission, so Aries Desk cannot {to}. Sign out and sign in \
-                 again with that permission checked.",
-                any[0]
-            ),
-            false,
-        ))
     }
+
+    /// The market stream, or why this sign-in has none.
+    pub fn market_stream(&self) -> AppResult<&MarketStream> {
+        self.market.as_ref().ok_or_else(|| denied("market:information", "show market data"))
+    }
+}
+
+fn denied(scope: &str, to: &str) -> AppError {
+    AppError::new(
+        "auth.denied",
+        format!(
+            "This sign-in did not grant the `{scope}` permission, so Aries Desk cannot {to}. Sign out and sign in \
+             again with that permission checked."
+        ),
+        false,
+    )
 }
 
 enum State {
@@ -422,13 +435,16 @@ impl Desk {
             true => client.accounts().await?.iter().filter_map(AccountView::from_account).collect(),
             false => Vec::new(),
         };
-        let market = MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), self.streams.clone());
-        let account = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, self.streams.clone());
-        if has("account:information") {
+        // Only the sockets the scopes allow: the header says "not permitted" for the others.
+        let market = has("market:information")
+            .then(|| MarketStream::connect(self.endpoints.market_ws.clone(), tokens.clone(), self.streams.clone()));
+        let account = has("account:information").then(|| {
+            let stream = AccountStream::connect(self.endpoints.account_ws.clone(), tokens, self.streams.clone());
             for a in &accounts {
-                account.subscribe(a.id.clone());
+                stream.subscribe(a.id.clone());
             }
-        }
+            stream
+        });
         Ok(Connected { client, market, account, user, accounts, scopes, expires_at })
     }
 

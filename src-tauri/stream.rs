@@ -83,16 +83,37 @@ impl Socket {
     }
 }
 
+/// A socket's view; `None` is one the sign-in's scopes do not allow, never connected.
+fn view_of(socket: &mut Option<Socket>) -> SocketView {
+    socket.as_mut().map_or(SocketView { state: ConnectionView::NotPermitted, reconnects: 0 }, Socket::view)
+}
+
+/// Resolves when the socket's state changes: `false` once its task is gone. A
+/// socket that was never connected never changes.
+async fn changed(socket: &mut Option<Socket>) -> bool {
+    match socket {
+        Some(s) => s.state.changed().await.is_ok(),
+        None => std::future::pending().await,
+    }
+}
+
 /// Sends both sockets' states and reconnect counts now and whenever either
 /// changes, until `send` returns false or a socket's task is gone (signed out).
-pub async fn pump_streams(mut market: Socket, mut account: Socket, mut send: impl FnMut(StreamsView) -> bool) {
+pub async fn pump_streams(
+    mut market: Option<Socket>,
+    mut account: Option<Socket>,
+    mut send: impl FnMut(StreamsView) -> bool,
+) {
     loop {
-        if !send(StreamsView { market: market.view(), account: account.view() }) {
+        if !send(StreamsView { market: view_of(&mut market), account: view_of(&mut account) }) {
             return;
         }
-        tokio::select! {
-            changed = market.state.changed() => if changed.is_err() { return },
-            changed = account.state.changed() => if changed.is_err() { return },
+        let alive = tokio::select! {
+            alive = changed(&mut market) => alive,
+            alive = changed(&mut account) => alive,
+        };
+        if !alive {
+            return;
         }
     }
 }
@@ -223,8 +244,8 @@ mod tests {
         let idle = aries_client::stream::AccountStream::connect(url, AnyToken, config);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let pump = tokio::spawn(pump_streams(
-            Socket { state: market.state(), reconnects: market.reconnects() },
-            Socket { state: account_state, reconnects: idle.reconnects() },
+            Some(Socket { state: market.state(), reconnects: market.reconnects() }),
+            Some(Socket { state: account_state, reconnects: idle.reconnects() }),
             move |v| tx.send(v).is_ok(),
         ));
         let first = rx.recv().await.unwrap();
@@ -247,6 +268,33 @@ mod tests {
         assert!(signed_out.market.reconnects >= 3, "the market's count is kept beside the account's change");
         drop(account_tx);
         tokio::time::timeout(Duration::from_secs(2), pump).await.expect("the pump ends with a socket's task").unwrap();
+    }
+
+    /// A socket the scopes do not allow reads "not permitted" and never ends the pump.
+    #[tokio::test]
+    async fn a_socket_never_connected_is_sent_as_not_permitted() {
+        let (account_tx, account_state) = watch::channel(ConnectionState::Connecting);
+        let count = aries_client::stream::AccountStream::connect(
+            "ws://127.0.0.1:9/".parse().unwrap(),
+            AnyToken,
+            aries_client::stream::StreamConfig::default(),
+        )
+        .reconnects();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let pump =
+            tokio::spawn(pump_streams(None, Some(Socket { state: account_state, reconnects: count }), move |v| {
+                tx.send(v).is_ok()
+            }));
+        let first = rx.recv().await.unwrap();
+        assert_eq!(first.market, SocketView { state: ConnectionView::NotPermitted, reconnects: 0 });
+        account_tx.send(ConnectionState::Live).unwrap();
+        let next = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("a change").unwrap();
+        assert_eq!((next.market.state, next.account.state), (ConnectionView::NotPermitted, ConnectionView::Live));
+        drop(account_tx);
+        tokio::time::timeout(Duration::from_secs(2), pump)
+            .await
+            .expect("the pump ends with the account's task")
+            .unwrap();
     }
 
     #[tokio::test]

@@ -138,7 +138,7 @@ impl Subscriptions {
         symbols: BTreeSet<String>,
         channel: Option<Channel<QuoteBatch>>,
     ) -> AppResult<()> {
-        let market = &connected.market;
+        let market = connected.market_stream()?;
         let missing: Vec<&str> =
             symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
         if !missing.is_empty() {
@@ -196,8 +196,11 @@ impl Subscriptions {
 }
 
 fn apply(connected: &Connected, diff: &Diff) {
-    connected.market.unsubscribe(diff.removed.iter());
-    connected.market.subscribe(&diff.added);
+    // A session without a market stream registered no quotes to send it.
+    if let Some(market) = &connected.market {
+        market.unsubscribe(diff.removed.iter());
+        market.subscribe(&diff.added);
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -99,8 +99,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) -> tauri::Result
 
 fn entries(desk: &Desk) -> Vec<String> {
     let Some(connected) = desk.try_connected() else { return Vec::new() };
-    let book = connected.market.book();
-    desk.watchlists.ticker().iter().map(|s| ticker_line(s, book.get(s).as_ref())).collect()
+    let quote = |s: &str| connected.market.as_ref().and_then(|m| m.book().get(s));
+    desk.watchlists.ticker().iter().map(|s| ticker_line(s, quote(s).as_ref())).collect()
 }
 
 fn show_main<R: Runtime>(app: &AppHandle<R>) {

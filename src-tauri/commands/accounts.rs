@@ -45,7 +45,9 @@ pub async fn watch_account<R: Runtime>(
 ) -> AppResult<()> {
     let c = desk.connected().await?;
     own(&c, &account_id)?;
-    let events = c.account.events();
+    // Without `account:information` there is no account stream: the panels read over REST.
+    let Some(stream) = &c.account else { return Ok(()) };
+    let events = stream.events();
     let pump = tokio::spawn(pump_account(account_id, events, move |e| on_event.send(e).is_ok()));
     desk.subscriptions.watch_account(PanelKey::new(window.label(), &panel), pump);
     Ok(())

@@ -74,7 +74,8 @@ pub async fn unwatch_quotes<R: Runtime>(desk: DeskState<'_>, window: Window<R>, 
     Ok(())
 }
 
-/// Sends both sockets' states (market and account) and reconnect counts to
+/// Sends both sockets' states (market and account; "not permitted" for one
+/// the sign-in's scopes do not allow) and reconnect counts to
 /// `on_state` now and on every change, until the panel subscribes again, its
 /// window closes or the session ends.
 #[tauri::command]
@@ -85,8 +86,8 @@ pub async fn watch_streams<R: Runtime>(
     on_state: Channel<StreamsView>,
 ) -> AppResult<()> {
     let c = desk.connected().await?;
-    let market = Socket { state: c.market.state(), reconnects: c.market.reconnects() };
-    let account = Socket { state: c.account.state(), reconnects: c.account.reconnects() };
+    let market = c.market.as_ref().map(|m| Socket { state: m.state(), reconnects: m.reconnects() });
+    let account = c.account.as_ref().map(|a| Socket { state: a.state(), reconnects: a.reconnects() });
     let pump = tokio::spawn(pump_streams(market, account, move |v| on_state.send(v).is_ok()));
     desk.subscriptions.watch_streams(PanelKey::new(window.label(), &panel), pump);
     Ok(())

@@ -20,6 +20,8 @@ pub enum ConnectionView {
     Reconnecting,
     Offline,
     SignedOut,
+    /// Never connected: the sign-in's scopes do not allow this socket.
+    NotPermitted,
 }
 
 impl From<&ConnectionState> for ConnectionView {

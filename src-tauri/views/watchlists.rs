@@ -76,6 +76,11 @@ pub enum WatchlistEdit {
         symbol: String,
         to: u32,
     },
+    /// Moves the list to index `to` among the lists; the first feeds the tray ticker.
+    MoveList {
+        list: u32,
+        to: u32,
+    },
 }
 
 impl From<WatchlistEdit> for Edit {
@@ -88,6 +93,7 @@ impl From<WatchlistEdit> for Edit {
             WatchlistEdit::Add { list, symbol } => Edit::Add { list, symbol },
             WatchlistEdit::Remove { list, symbol } => Edit::Remove { list, symbol },
             WatchlistEdit::Move { list, symbol, to } => Edit::Move { list, symbol, to: to as usize },
+            WatchlistEdit::MoveList { list, to } => Edit::MoveList { list, to: to as usize },
         }
     }
 }

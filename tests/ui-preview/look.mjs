@@ -411,7 +411,7 @@ try {
   await enter();
   check(
     "a new list is created, shown and empty",
-    await until(async () => /^Energy \(0\)$/.test((await text('[data-testid="watchlist-select"]')) ?? "") || (await rows()) === ""),
+    await until(async () => /^Energy\s*0$/.test((await text('[data-testid="watchlist-tabs"] [aria-selected="true"]')) ?? "") || (await rows()) === ""),
   );
   await type('[data-testid="watch-input"]', "xom");
   await enter();
@@ -421,7 +421,7 @@ try {
   await sleep(300); // a frame in the new palette
   await shot("5i-watchlist-second-list-dark");
   await evaluate(`(document.documentElement.dataset.theme = ${JSON.stringify(theme ?? "dark")}, true)`);
-  await choose('[data-testid="watchlist-select"]', "1");
+  await click('[data-testid="watchlist-tab-1"]');
   check("switching back shows the first list in its order", await until(async () => (await rows()) === moved.join()));
 
   // Ticket: bad input first, then Enter twice, which may preview but never place.

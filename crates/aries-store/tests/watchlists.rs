@@ -27,12 +27,16 @@ fn lists_survive_a_reopen_in_the_order_saved() {
         store.edit(&demo, &Edit::Move { list: 1, symbol: "NVDA".into(), to: 0 }).unwrap();
         store.edit(&demo, &Edit::Create { name: "Energy".into() }).unwrap();
         store.edit(&demo, &Edit::Add { list: 2, symbol: "XOM".into() }).unwrap();
+        store.edit(&demo, &Edit::Create { name: "Tech".into() }).unwrap();
+        store.edit(&demo, &Edit::MoveList { list: 2, to: 0 }).unwrap();
+        store.edit(&demo, &Edit::Select { list: 2 }).unwrap();
     }
     let store = WatchlistStore::open(&path).unwrap();
     let lists = store.load(&demo).unwrap();
-    assert_eq!(lists.lists.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["Watchlist", "Energy"]);
-    assert_eq!(lists.lists[0].symbols, ["NVDA", "AAPL", "MSFT", "SPY"]);
-    assert_eq!(lists.lists[1].symbols, ["XOM"]);
+    let names: Vec<&str> = lists.lists.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Energy", "Watchlist", "Tech"], "the lists' own order too");
+    assert_eq!(lists.lists[0].symbols, ["XOM"]);
+    assert_eq!(lists.lists[1].symbols, ["NVDA", "AAPL", "MSFT", "SPY"]);
     assert_eq!(lists.current, 2, "the list shown last is shown again");
 }
 

@@ -1,6 +1,11 @@
 //! Reduced sign-ins: every documented scope can be asked for, and a session
 //! works as far as its scopes go. What it lacks is refused before anything is
-//! sent, with `auth.denied` and the missing permission named.
+//! sent, with `auth.denied` and the missing permission named, and a socket it
+//! may not use is never connected.
+
+use std::time::Duration;
+
+use aries_client::stream::ConnectionState;
 
 use super::*;
 
@@ -90,4 +95,39 @@ fn without_market_information_quotes_and_charts_say_so_and_the_account_still_rea
     h.ok("balances", json!({ "accountId": account }));
     // Either scope reads positions (docs/aries-api.md §2).
     h.ok("positions", json!({ "accountId": account }));
+}
+
+/// Waits up to ten seconds for the stream's state to read `live`.
+fn goes_live(mut state: tokio::sync::watch::Receiver<ConnectionState>) -> bool {
+    let live = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(Duration::from_secs(10), state.wait_for(|s| *s == ConnectionState::Live)).await
+    });
+    matches!(live, Ok(Ok(_)))
+}
+
+#[test]
+fn only_the_streams_the_scopes_allow_are_connected() {
+    // The e2e's read-only sign-in: no market data, no trading.
+    let h = Harness::new();
+    let (callback, _) = h.sign_in_with(&["user:information", "account:information", "order:information"]);
+    h.deep_link(callback.as_str()).expect("signs in");
+    let c = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+    assert!(c.market.is_none(), "no market socket: Aries would refuse its authentication");
+    let account = c.account.as_ref().expect("the account socket is allowed");
+    assert!(goes_live(account.state()), "and it streams");
+    // Quotes are refused with the reason before anything is sent; the saved lists still load.
+    let quotes = json!({ "panel": "watchlist:1", "symbols": ["AAPL"], "onBatch": "__CHANNEL__:7" });
+    denied(&h, "watch_quotes", quotes, "market:information");
+    h.ok("watch_streams", json!({ "panel": "header", "onState": "__CHANNEL__:8" }));
+    h.ok("watchlists", json!({}));
+    assert_eq!(h.desk.watchlists.ticker(), ["AAPL", "MSFT", "SPY"], "the ticker names its list, without quotes");
+    drop(c);
+
+    // Without account:information there is no account socket; with market data, the market one streams.
+    h.ok("logout", json!({}));
+    let (callback, _) = h.sign_in_with(&["user:information", "market:information"]);
+    h.deep_link(callback.as_str()).expect("signs in again");
+    let c = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+    assert!(c.account.is_none());
+    assert!(goes_live(c.market_stream().expect("a market socket").state()));
 }

@@ -69,10 +69,14 @@ fn a_silent_socket_is_noticed_within_the_heartbeat_budget_and_the_snapshot_bring
     tauri::async_runtime::block_on(watch).unwrap();
     let events: Arc<Mutex<Vec<AccountEventView>>> = Arc::default();
     let blotter = events.clone();
-    tauri::async_runtime::spawn(pump_account(account.clone(), c.account.events(), move |e| {
-        blotter.lock().unwrap().push(e);
-        true
-    }));
+    tauri::async_runtime::spawn(pump_account(
+        account.clone(),
+        c.account.as_ref().expect("an account stream").events(),
+        move |e| {
+            blotter.lock().unwrap().push(e);
+            true
+        },
+    ));
     let live = |s: &[String]| s.last().is_some_and(|l| l == "live");
     assert!(wait_for(&connection, Duration::from_secs(10), live), "the market stream goes live: {connection:?}");
 

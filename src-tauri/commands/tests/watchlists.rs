@@ -1,7 +1,8 @@
 //! Saved watchlists through the commands: the first sign-in's default list,
 //! edits saved and checked in Rust, the lists back in the same order after a
 //! restart (a new desk over the same file), each backend's and each user's
-//! lists apart, and the tray ticker following the first list.
+//! lists apart, and the tray ticker following the first list (also when the
+//! lists themselves are reordered).
 
 use std::path::Path;
 
@@ -73,7 +74,7 @@ fn a_watchlist_is_saved_checked_and_back_in_the_same_order_after_a_restart() {
         // symbols are streamed though no panel of the window watches NVDA.
         assert_eq!(h.desk.watchlists.ticker(), ["NVDA", "AAPL", "MSFT", "SPY"]);
         let live = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
-        assert!(live.market.book().get("NVDA").is_some(), "the ticker has NVDA's quote");
+        assert!(live.market_stream().unwrap().book().get("NVDA").is_some(), "the ticker has NVDA's quote");
         saved
     };
 
@@ -132,4 +133,42 @@ fn a_sign_in_without_the_users_identity_is_told_why_lists_cannot_be_kept() {
     assert_eq!(error["code"], "auth.denied");
     assert!(error["message"].as_str().unwrap().contains("user:information"), "{error}");
     assert!(h.desk.watchlists.ticker().is_empty());
+}
+
+#[test]
+fn reordering_the_lists_hands_the_tray_ticker_to_the_new_first_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlists.sqlite");
+    {
+        let h = Harness::sandbox(store_at(&path));
+        h.signed_in();
+        h.ok("watchlists", json!({}));
+        edit(&h, json!({ "kind": "create", "name": "Energy" }));
+        edit(&h, json!({ "kind": "add", "list": 2, "symbol": "XOM" }));
+        edit(&h, json!({ "kind": "create", "name": "Tech" }));
+        edit(&h, json!({ "kind": "add", "list": 3, "symbol": "NVDA" }));
+        assert_eq!(h.desk.watchlists.ticker(), ["AAPL", "MSFT", "SPY"], "the first list, whichever is shown");
+
+        let moved = edit(&h, json!({ "kind": "moveList", "list": 3, "to": 0 }));
+        let names: Vec<String> = lists(&moved).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["Tech", "Watchlist", "Energy"]);
+        assert_eq!(moved["current"], 3, "moving a list leaves the one shown");
+        assert_eq!(h.desk.watchlists.ticker(), ["NVDA"], "the tray follows the new first list");
+        let live = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
+        assert!(live.market_stream().unwrap().book().get("NVDA").is_some(), "and streams its symbols");
+
+        let moved = edit(&h, json!({ "kind": "moveList", "list": 2, "to": 0 }));
+        assert_eq!(lists(&moved)[0], list("Energy", &["XOM"]));
+        assert_eq!(h.desk.watchlists.ticker(), ["XOM"]);
+        assert!(refused(&h, json!({ "kind": "moveList", "list": 2, "to": 3 })).contains("position 3 of 3"));
+        assert!(refused(&h, json!({ "kind": "moveList", "list": 9, "to": 0 })).contains("no longer exists"));
+        assert_eq!(h.desk.watchlists.ticker(), ["XOM"], "a refused move changes nothing");
+    }
+
+    // A restart: the lists come back in their order, and the ticker with the first.
+    let h = Harness::sandbox(store_at(&path));
+    h.signed_in();
+    assert_eq!(h.desk.watchlists.ticker(), ["XOM"], "restored at sign-in");
+    let names: Vec<String> = lists(&h.ok("watchlists", json!({}))).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["Energy", "Tech", "Watchlist"]);
 }

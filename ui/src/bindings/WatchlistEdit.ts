@@ -3,4 +3,4 @@
 /**
  * One change to the lists; Rust checks it against the saved lists and the limits.
  */
-export type WatchlistEdit = { "kind": "create", name: string, } | { "kind": "rename", list: number, name: string, } | { "kind": "delete", list: number, } | { "kind": "select", list: number, } | { "kind": "add", list: number, symbol: string, } | { "kind": "remove", list: number, symbol: string, } | { "kind": "move", list: number, symbol: string, to: number, };
+export type WatchlistEdit = { "kind": "create", name: string, } | { "kind": "rename", list: number, name: string, } | { "kind": "delete", list: number, } | { "kind": "select", list: number, } | { "kind": "add", list: number, symbol: string, } | { "kind": "remove", list: number, symbol: string, } | { "kind": "move", list: number, symbol: string, to: number, } | { "kind": "moveList", list: number, to: number, };

@@ -20,9 +20,16 @@ const reconnects = (n: number) => (n === 1 ? "1 reconnect" : `${n} reconnects`);
 /**
  * The freshness readout (F or the header's button): the newest tick's age,
  * tick-to-paint over the last minute, the last order's round trip and both
- * sockets. Numbers are also data attributes, which the benchmark reads.
+ * sockets. A strip under the header, in the flow, so it never covers a
+ * control at any window size. Numbers are also data attributes, which the
+ * benchmark reads.
  */
-export function FreshnessHud(props: { store: Freshness; fallback: ConnectionView }) {
+export function FreshnessHud(props: {
+  store: Freshness;
+  /** Each socket's state as the header shows it, until the sockets' own report arrives. */
+  market: ConnectionView;
+  account: ConnectionView;
+}) {
   const [tickAge, setTickAge] = createSignal(props.store.tickAge());
   const timer = setInterval(() => setTickAge(props.store.tickAge()), REFRESH_MS);
   onCleanup(() => clearInterval(timer));
@@ -30,9 +37,10 @@ export function FreshnessHud(props: { store: Freshness; fallback: ConnectionView
   const paint = () => (tickAge(), props.store.paint());
   const sockets = (): { name: string; id: string; socket: SocketView }[] => {
     const s = props.store.streams();
+    // The header's state wins: it knows a socket the scopes do not allow before any report comes.
     return [
-      { name: "Market socket", id: "market", socket: s?.market ?? { state: props.fallback, reconnects: 0 } },
-      { name: "Account socket", id: "account", socket: s?.account ?? { state: "connecting", reconnects: 0 } },
+      { name: "Market socket", id: "market", socket: { state: props.market, reconnects: s?.market.reconnects ?? 0 } },
+      { name: "Account socket", id: "account", socket: { state: props.account, reconnects: s?.account.reconnects ?? 0 } },
     ];
   };
 
@@ -77,8 +85,8 @@ export function FreshnessHud(props: { store: Freshness; fallback: ConnectionView
               <dd>
                 <span classList={{ connection: true, [`conn-${s.socket.state}`]: true }}>
                   {CONNECTION_LABEL[s.socket.state]}
-                </span>{" "}
-                · {reconnects(s.socket.reconnects)}
+                </span>
+                <Show when={s.socket.state !== "notPermitted"}> · {reconnects(s.socket.reconnects)}</Show>
               </dd>
             </div>
           )}

@@ -5,12 +5,13 @@
 // Chords are written with tokens: "Mod" is Ctrl (Cmd on macOS), "Alt" is Alt
 // (Option on macOS); the rest are KeyboardEvent.key names.
 
-export type Scope = "anywhere" | "palette" | "watchlist" | "ticket" | "confirm" | "orders" | "help";
+export type Scope = "anywhere" | "palette" | "lists" | "watchlist" | "ticket" | "confirm" | "orders" | "help";
 
 /** The help overlay's sections, in this order. */
 export const SCOPES: readonly { scope: Scope; title: string }[] = [
   { scope: "anywhere", title: "Anywhere (not while typing in a box)" },
   { scope: "palette", title: "Symbol palette" },
+  { scope: "lists", title: "Watchlist tabs (on a focused tab)" },
   { scope: "watchlist", title: "Watchlist (on a focused row)" },
   { scope: "ticket", title: "Order ticket" },
   { scope: "confirm", title: "Confirming an order" },
@@ -41,6 +42,14 @@ export const KEYMAP: readonly Binding[] = [
   { id: "palette.show", scope: "palette", keys: [["Enter"]], does: "Show the symbol in the chart and put it on the ticket" },
   { id: "palette.watch", scope: "palette", keys: [["Alt", "Enter"]], does: "Add the symbol to the watchlist shown, saved (stays open)" },
   { id: "palette.close", scope: "palette", keys: [["Escape"]], does: "Close the palette" },
+  { id: "lists.focus", scope: "lists", keys: [["ArrowLeft"], ["ArrowRight"]], does: "Go to the previous or next list's tab" },
+  { id: "lists.show", scope: "lists", keys: [["Enter"], [" "]], does: "Show the list" },
+  {
+    id: "lists.move",
+    scope: "lists",
+    keys: [["Alt", "ArrowLeft"], ["Alt", "ArrowRight"]],
+    does: "Move the list left or right (saved; dragging a tab works too). The tray ticker follows the first list",
+  },
   { id: "watchlist.focus", scope: "watchlist", keys: [["ArrowDown"], ["ArrowUp"]], does: "Go to the next or previous row" },
   { id: "watchlist.move", scope: "watchlist", keys: [["Alt", "ArrowUp"], ["Alt", "ArrowDown"]], does: "Move the symbol up or down the list (saved; dragging a row works too)" },
   { id: "watchlist.pick", scope: "watchlist", keys: [["Enter"]], does: "Show the symbol in the chart and put it on the ticket" },

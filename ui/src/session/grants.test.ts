@@ -18,13 +18,14 @@ const { createBlotter } = await import("../orders/blotter");
 const { watchSymbols } = await import("../quotes/watch");
 const { createQuoteBook } = await import("../quotes/book");
 const { DEFAULT_SCOPES } = await import("./scopes");
+const { CONNECTION_LABEL, socketShown } = await import("./connection");
 const ipc = await import("../ipc");
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe("what a sign-in's scopes allow", () => {
   it("allows everything with the default scopes", () => {
-    for (const f of ["trade", "balances", "positions", "orders", "market"] as const) {
+    for (const f of ["trade", "balances", "positions", "orders", "market", "accountStream"] as const) {
       expect(missing(DEFAULT_SCOPES, f)).toBeNull();
     }
   });
@@ -34,6 +35,15 @@ describe("what a sign-in's scopes allow", () => {
     expect(reason).toContain("read-only");
     expect(reason).toContain("order:execution");
     expect(reason).toContain("sign in again");
+  });
+
+  it("shows a socket the scopes do not allow as not permitted, whatever else is reported", () => {
+    const readOnly = ["user:information", "account:information", "order:information"];
+    expect(socketShown(readOnly, "market", "offline")).toBe("notPermitted");
+    expect(socketShown(readOnly, "accountStream", "live")).toBe("live");
+    expect(socketShown(["market:information"], "accountStream", "connecting")).toBe("notPermitted");
+    expect(socketShown(DEFAULT_SCOPES, "market", "reconnecting")).toBe("reconnecting");
+    expect(CONNECTION_LABEL.notPermitted).toMatch(/not permitted/i);
   });
 
   it("names the missing permission of each panel", () => {

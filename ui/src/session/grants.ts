@@ -3,7 +3,7 @@
 // permission is missing instead of failing. Rust refuses the same calls too.
 import { SCOPES } from "./scopes";
 
-export type Feature = "trade" | "balances" | "positions" | "orders" | "market";
+export type Feature = "trade" | "balances" | "positions" | "orders" | "market" | "accountStream";
 
 const NEEDS: Record<Feature, { any: readonly string[]; what: string }> = {
   trade: { any: ["order:execution"], what: "Placing, changing and cancelling orders needs" },
@@ -12,6 +12,8 @@ const NEEDS: Record<Feature, { any: readonly string[]; what: string }> = {
   positions: { any: ["position:information", "account:information"], what: "Positions need" },
   orders: { any: ["order:information"], what: "The order list needs" },
   market: { any: ["market:information"], what: "Quotes, charts and symbol search need" },
+  // The account socket authenticates with this scope alone (docs/simulator.md "WebSockets").
+  accountStream: { any: ["account:information"], what: "Live order, fill and balance updates need" },
 };
 
 /** Null when `scopes` allow `feature`; otherwise what is missing and how to get it. */

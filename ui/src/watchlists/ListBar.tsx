@@ -1,11 +1,13 @@
-import { For, Match, Show, Switch, createSignal } from "solid-js";
+import { For, Match, Show, Switch, createMemo, createSignal } from "solid-js";
 import type { WatchlistStore } from "./store";
+import { createTabReorder } from "./tabs";
 
 type Mode = { kind: "idle" } | { kind: "name"; list: number | null } | { kind: "delete"; list: number };
 
 /**
- * Switches between the saved lists and creates, renames and deletes them.
- * Names are typed inline (Enter saves, Escape cancels); a delete asks once.
+ * The saved lists as tabs: shows one, reorders them (drag, or Alt+←/→ on a
+ * focused tab), and creates, renames and deletes them. Names are typed
+ * inline (Enter saves, Escape cancels); a delete asks once.
  */
 export function ListBar(props: { store: WatchlistStore }) {
   const [mode, setMode] = createSignal<Mode>({ kind: "idle" });
@@ -13,7 +15,18 @@ export function ListBar(props: { store: WatchlistStore }) {
   const lists = () => props.store.lists();
   const current = () => props.store.current();
   const full = () => (lists()?.lists.length ?? 0) >= (lists()?.maxLists ?? 0);
-  let selectRef: HTMLSelectElement | undefined;
+  // Keyed by id, not by list: a tab keeps its node (and the focus) when Rust's answer replaces the lists.
+  const ids = createMemo(() => lists()?.lists.map((l) => l.id) ?? [], [], {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
+  const byId = (id: number) => lists()?.lists.find((l) => l.id === id);
+  const reorder = createTabReorder({
+    ids,
+    onShow: (id) => void props.store.select(id),
+    onMove: (id, to) => void props.store.moveList(id, to),
+    onMoveBy: (id, by) => void props.store.moveListBy(id, by),
+  });
+  let tabsRef: HTMLDivElement | undefined;
 
   const startNaming = (list: number | null) => {
     setName(list === null ? "" : (current()?.name ?? ""));
@@ -21,7 +34,7 @@ export function ListBar(props: { store: WatchlistStore }) {
   };
   const done = () => {
     setMode({ kind: "idle" });
-    queueMicrotask(() => selectRef?.focus());
+    queueMicrotask(() => tabsRef?.querySelector<HTMLElement>('[aria-selected="true"]')?.focus());
   };
   const save = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -38,21 +51,30 @@ export function ListBar(props: { store: WatchlistStore }) {
     <div class="list-bar">
       <Switch>
         <Match when={mode().kind === "idle"}>
-          <select
-            ref={selectRef}
-            data-testid="watchlist-select"
-            aria-label="Watchlist shown"
-            value={props.store.currentId() ?? ""}
-            onChange={(e) => void props.store.select(Number(e.currentTarget.value))}
-          >
-            <For each={lists()?.lists ?? []}>
-              {(list) => (
-                <option value={list.id}>
-                  {list.name} ({list.symbols.length})
-                </option>
+          <div ref={tabsRef} class="tab-strip list-tabs" role="tablist" aria-label="Watchlists" data-testid="watchlist-tabs">
+            <For each={ids()}>
+              {(id, at) => (
+                <button
+                  type="button"
+                  role="tab"
+                  class="list-tab"
+                  data-testid={`watchlist-tab-${id}`}
+                  aria-selected={props.store.currentId() === id}
+                  tabIndex={props.store.currentId() === id ? 0 : -1}
+                  title={
+                    at() === 0
+                      ? "The tray ticker follows this list, the first. Alt+←/→ or a drag reorders the lists."
+                      : "Alt+←/→ or a drag reorders the lists; the tray ticker follows the first."
+                  }
+                  onClick={() => void props.store.select(id)}
+                  {...reorder.tabProps(id)}
+                >
+                  <span class="tab-name">{byId(id)?.name}</span>
+                  <span class="tab-count">{byId(id)?.symbols.length}</span>
+                </button>
               )}
             </For>
-          </select>
+          </div>
           <button
             type="button"
             class="icon"

@@ -1,5 +1,5 @@
 // The edits Rust checks and saves (src-tauri/views/watchlists.rs), applied
-// here first so a drag or Alt+↑/↓ moves the row at once. Lenient on purpose:
+// here first so a drag or Alt+↑/↓ moves the row (Alt+←/→ the list) at once. Lenient on purpose:
 // an edit that does not apply returns null and is left to Rust, whose answer
 // (the lists as saved, or why not) always wins.
 import type { WatchlistEdit, WatchlistsView, WatchlistView } from "../bindings";
@@ -42,27 +42,37 @@ export function applyEdit(lists: WatchlistsView, edit: WatchlistEdit): Watchlist
         symbols.splice(edit.to, 0, edit.symbol);
         return { ...l, symbols };
       });
+    case "moveList": {
+      const from = lists.lists.findIndex((l) => l.id === edit.list);
+      if (from < 0 || edit.to < 0 || edit.to >= lists.lists.length || edit.to === from) return null;
+      const moved = lists.lists.filter((l) => l.id !== edit.list);
+      moved.splice(edit.to, 0, lists.lists[from]);
+      return { ...lists, lists: moved };
+    }
     default:
       // Creating, renaming and deleting lists wait for Rust's answer.
       return null;
   }
 }
 
-/** Where Alt+↑ (-1) or Alt+↓ (+1) moves `symbol`, or null at either end. */
-export function movedBy(symbols: readonly string[], symbol: string, by: number): number | null {
-  const from = symbols.indexOf(symbol);
+/**
+ * Where Alt+↑/← (-1) or Alt+↓/→ (+1) moves `item` (a symbol in its list, or a
+ * list among the lists), or null at either end.
+ */
+export function movedBy<T>(items: readonly T[], item: T, by: number): number | null {
+  const from = items.indexOf(item);
   const to = from + by;
-  return from < 0 || to < 0 || to >= symbols.length ? null : to;
+  return from < 0 || to < 0 || to >= items.length ? null : to;
 }
 
 /**
- * Where a drag of `from` dropped before (or after) `target`'s row ends up,
- * as an index of the list without it; null when it would not move.
+ * Where a drag of `from` dropped before (or after) `target` ends up, as an
+ * index of the items without it; null when it would not move.
  */
-export function dropIndex(symbols: readonly string[], from: string, target: string, after: boolean): number | null {
-  const origin = symbols.indexOf(from);
+export function dropIndex<T>(items: readonly T[], from: T, target: T, after: boolean): number | null {
+  const origin = items.indexOf(from);
   if (origin < 0 || target === from) return null;
-  const at = symbols.filter((s) => s !== from).indexOf(target);
+  const at = items.filter((s) => s !== from).indexOf(target);
   if (at < 0) return null;
   const to = at + (after ? 1 : 0);
   return to === origin ? null : to;

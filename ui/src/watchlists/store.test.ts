@@ -1,8 +1,8 @@
 import { createRoot } from "solid-js";
 import { describe, expect, it } from "vitest";
-import type { AppError, WatchlistEdit, WatchlistsView } from "../bindings";
+import type { AppError, WatchlistEdit, WatchlistsView, WatchlistView } from "../bindings";
 import { dropIndex } from "./edit";
-import { rowCommand } from "./keys";
+import { rowCommand, tabCommand } from "./keys";
 import { type WatchlistsApi, createWatchlists } from "./store";
 
 const view = (symbols: string[], more: WatchlistsView["lists"] = []): WatchlistsView => ({
@@ -134,6 +134,86 @@ describe("the watchlists store", () => {
       expect(store.lists()?.lists.map((l) => l.name)).toEqual(["Watchlist", "Energy"]);
       dispose();
     });
+  });
+});
+
+describe("reordering the lists", () => {
+  const three = (): WatchlistsView => ({
+    ...view(["AAPL"], [
+      { id: 2, name: "Energy", symbols: ["XOM"] },
+      { id: 3, name: "Tech", symbols: ["NVDA"] },
+    ]),
+  });
+  const order = (store: ReturnType<typeof createWatchlists>) => store.lists()?.lists.map((l) => l.name);
+  const moved = (names: string[]): WatchlistsView => {
+    const all = three().lists;
+    return { ...three(), lists: names.map((n) => all.find((l) => l.name === n) as WatchlistView) };
+  };
+
+  it("moves a list at once, sends the move to Rust, and shows what Rust saved", async () => {
+    await createRoot(async (dispose) => {
+      const rust = fakeRust(three());
+      const store = createWatchlists(rust.api);
+      await store.load();
+      void store.moveList(3, 0); // a drop before the first tab
+      expect(order(store)).toEqual(["Tech", "Watchlist", "Energy"]);
+      expect(store.currentId()).toBe(1); // moving a list does not show it
+      await rust.answer(moved(["Tech", "Watchlist", "Energy"]));
+      expect(rust.sent).toEqual([{ kind: "moveList", list: 3, to: 0 }]);
+      // Rust's answer wins: the first list is what the tray ticker follows.
+      expect(store.lists()?.lists[0].id).toBe(3);
+      dispose();
+    });
+  });
+
+  it("moves by Alt+←/→ one place at a time, in order, never past either end, and puts a refused move back", async () => {
+    await createRoot(async (dispose) => {
+      const rust = fakeRust(three());
+      const store = createWatchlists(rust.api);
+      await store.load();
+      expect(await store.moveListBy(1, -1)).toBe(false); // already first: nothing sent
+      void store.moveListBy(1, 1);
+      void store.moveListBy(1, 1);
+      expect(order(store)).toEqual(["Energy", "Tech", "Watchlist"]);
+      expect(await store.moveListBy(1, 1)).toBe(false); // now last
+      await rust.answer(moved(["Energy", "Watchlist", "Tech"]));
+      expect(order(store)).toEqual(["Energy", "Tech", "Watchlist"]); // the second move is still in flight
+      await rust.answer(moved(["Energy", "Tech", "Watchlist"]));
+      expect(rust.sent).toEqual([
+        { kind: "moveList", list: 1, to: 1 },
+        { kind: "moveList", list: 1, to: 2 },
+      ]);
+
+      const refused = store.moveListBy(3, -1);
+      expect(order(store)).toEqual(["Tech", "Energy", "Watchlist"]);
+      await rust.refuse("That watchlist no longer exists: it may have been deleted.");
+      expect(await refused).toBe(false);
+      expect(order(store)).toEqual(["Energy", "Tech", "Watchlist"]);
+      expect(store.error()?.message).toMatch(/no longer exists/);
+      dispose();
+    });
+  });
+
+  it("drops a dragged tab before or after another", () => {
+    const ids = [1, 2, 3];
+    expect(dropIndex(ids, 3, 1, false)).toBe(0);
+    expect(dropIndex(ids, 1, 3, true)).toBe(2);
+    expect(dropIndex(ids, 1, 2, false)).toBeNull(); // where it already is
+    expect(dropIndex(ids, 2, 2, true)).toBeNull();
+  });
+
+  it("reads the tab keys: ←/→ go, Alt+←/→ move, Home/End, Enter and Space show", () => {
+    const key = (k: string, alt = false, shift = false) => ({ key: k, altKey: alt, ctrlKey: false, metaKey: false, shiftKey: shift });
+    expect(tabCommand(key("ArrowLeft", true))).toBe("moveLeft");
+    expect(tabCommand(key("ArrowRight", true))).toBe("moveRight");
+    expect(tabCommand(key("ArrowLeft"))).toBe("focusPrev");
+    expect(tabCommand(key("ArrowRight"))).toBe("focusNext");
+    expect(tabCommand(key("Home"))).toBe("focusFirst");
+    expect(tabCommand(key("End"))).toBe("focusLast");
+    expect(tabCommand(key("Enter"))).toBe("show");
+    expect(tabCommand(key(" "))).toBe("show");
+    expect(tabCommand(key("ArrowRight", true, true))).toBeNull();
+    expect(tabCommand(key("ArrowUp", true))).toBeNull(); // a row's key, not a tab's
   });
 });
 

@@ -98,6 +98,14 @@ export function createWatchlists(api: WatchlistsApi = { load: ipc.watchlists, ed
     add: (symbol: string) => onCurrent((l) => ({ kind: "add", list: l.id, symbol })),
     remove: (symbol: string) => onCurrent((l) => ({ kind: "remove", list: l.id, symbol })),
     move: (symbol: string, to: number) => onCurrent((l) => ({ kind: "move", list: l.id, symbol, to })),
+    /** Moves a list among the lists; the first one feeds the tray ticker. */
+    moveList: (list: number, to: number) => edit({ kind: "moveList", list, to }),
+    /** Alt+← (-1) or Alt+→ (+1) on a list's tab; nothing at either end. */
+    moveListBy: (list: number, by: number) => {
+      const ids = lists()?.lists.map((l) => l.id) ?? [];
+      const to = movedBy(ids, list, by);
+      return to === null ? Promise.resolve(false) : edit({ kind: "moveList", list, to });
+    },
     /** Alt+↑ (-1) or Alt+↓ (+1); nothing at either end. */
     moveBy: (symbol: string, by: number) =>
       onCurrent((l) => {

@@ -23,8 +23,8 @@ pub struct Watchlist {
     pub symbols: Vec<String>,
 }
 
-/// A user's lists, in the order they were created (the first one feeds the
-/// tray ticker), and the one the watchlist panel shows.
+/// A user's lists, in the user's order (new ones last; the first one feeds
+/// the tray ticker), and the one the watchlist panel shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Watchlists {
     pub lists: Vec<Watchlist>,
@@ -64,6 +64,12 @@ pub enum Edit {
         symbol: String,
         to: usize,
     },
+    /// Moves the list to index `to` among the lists (by drag, or Alt+←/→);
+    /// moving a list first hands it the tray ticker.
+    MoveList {
+        list: u32,
+        to: usize,
+    },
 }
 
 /// Why an edit was refused; each message says what to do instead.
@@ -93,6 +99,8 @@ pub enum Refused {
     ListFull(String),
     #[error("A symbol can only move within its list (position {to} of {len}).")]
     OutOfRange { to: usize, len: usize },
+    #[error("A watchlist can only move among your lists (position {to} of {len}).")]
+    ListOutOfRange { to: usize, len: usize },
 }
 
 impl Watchlists {
@@ -167,6 +175,15 @@ impl Watchlists {
                 }
                 let moved = target.symbols.remove(at);
                 target.symbols.insert(*to, moved);
+            }
+            Edit::MoveList { list, to } => {
+                let at = next.index(*list)?;
+                let len = next.lists.len();
+                if *to >= len {
+                    return Err(Refused::ListOutOfRange { to: *to, len });
+                }
+                let moved = next.lists.remove(at);
+                next.lists.insert(*to, moved);
             }
         }
         Ok(next)
@@ -284,6 +301,24 @@ mod tests {
         assert_eq!(deleted.apply(&Edit::Delete { list: 2 }), Err(Refused::LastList));
         // Ids are not reused while a list holds them.
         assert_eq!(deleted.apply(&Edit::Create { name: "New".into() }).unwrap().current, 3);
+    }
+
+    #[test]
+    fn lists_are_reordered_and_the_first_one_changes_with_them() {
+        let mut lists = Watchlists::seed();
+        for name in ["Tech", "Energy"] {
+            lists = lists.apply(&Edit::Create { name: name.into() }).unwrap();
+        }
+        let names = |l: &Watchlists| l.lists.iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+        let moved = lists.apply(&Edit::MoveList { list: 3, to: 0 }).unwrap();
+        assert_eq!(names(&moved), ["Energy", "Watchlist", "Tech"]);
+        assert_eq!(moved.first().unwrap().id, 3, "the ticker's list is the new first");
+        assert_eq!(moved.current, lists.current, "moving a list does not select it");
+        let back = moved.apply(&Edit::MoveList { list: 3, to: 2 }).unwrap();
+        assert_eq!(names(&back), ["Watchlist", "Tech", "Energy"]);
+        assert_eq!(back.apply(&Edit::MoveList { list: 1, to: 0 }).unwrap(), back, "in place: unchanged");
+        assert_eq!(back.apply(&Edit::MoveList { list: 1, to: 3 }), Err(Refused::ListOutOfRange { to: 3, len: 3 }));
+        assert_eq!(back.apply(&Edit::MoveList { list: 9, to: 0 }), Err(Refused::NoSuchList));
     }
 
     #[test]
