@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startApp } from "./driver.mjs";
+import { chooseTheme, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
@@ -255,19 +255,6 @@ function controlsUnderHud() {
   });
 }
 
-/** Switches the theme through the header's Display menu. */
-async function chooseTheme(choice) {
-  const summary = await browser.$('[data-testid="look-settings"] summary');
-  await summary.click();
-  await (await byTest("theme-choice")).selectByAttribute("value", choice);
-  await summary.click(); // closes the menu for the picture
-  if (choice === "system") return; // resolves to light or dark
-  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
-    timeout: 5_000,
-    timeoutMsg: `the ${choice} theme was not applied`,
-  });
-}
-
 test("quote rows show volume and change %, and the header both sockets", async () => {
   const row = await browser.$('[data-testid="quote-AAPL"]');
   await browser.waitUntil(async () => /\d/.test(await (await row.$('[data-testid="volume"]')).getText()), {
@@ -320,15 +307,15 @@ test("the freshness readout opens by key and shows numbers, in both themes", asy
       const seen = await controlsUnderHud();
       assert.deepEqual([seen.overlapped, seen.hidden], [[], []], `at ${seen.size.join("×")}: ${JSON.stringify(seen)}`);
       assert.ok(await (await browser.$("summary=Layout")).isDisplayed({ withinViewport: true }), "the Layout button shows");
-      await chooseTheme("dark");
+      await chooseTheme(browser, "dark");
       await shot(`${name}-dark`);
-      await chooseTheme("light");
+      await chooseTheme(browser, "light");
       await shot(`${name}-light`);
     }
   } finally {
     await browser.setWindowSize(before.width, before.height); // the later steps' pictures at the usual size
   }
-  await chooseTheme("system"); // as it was
+  await chooseTheme(browser, "system"); // as it was
   await pressF();
   await browser.waitUntil(async () => !(await hud.isExisting()), { timeout: 5_000, timeoutMsg: "F did not close it" });
 });
@@ -677,10 +664,10 @@ test("the working order is a price line on its symbol's chart, in both themes", 
   await waitForChart("order-lines", (v) => v === `BUY 3 LMT @ ${Number(limitPrice)}`, "no price line for the order");
   await browser.pause(500);
   await shot("06a-chart-order-line-dark");
-  await chooseTheme("light");
+  await chooseTheme(browser, "light");
   await browser.pause(500);
   await shot("06a-chart-order-line-light");
-  await chooseTheme("dark");
+  await chooseTheme(browser, "dark");
 });
 
 test("the freshness readout shows that order's round trip, Confirm to answer", async () => {

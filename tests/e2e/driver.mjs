@@ -85,3 +85,16 @@ export async function startApp({ appBinary, env, logFile, args = [] }) {
     },
   };
 }
+
+/** Switches the theme as a user does, through the header's Display menu. */
+export async function chooseTheme(browser, choice) {
+  const summary = await browser.$('[data-testid="look-settings"] summary');
+  await summary.click();
+  await (await browser.$('[data-testid="theme-choice"]')).selectByAttribute("value", choice);
+  await summary.click(); // closes the menu for the picture
+  if (choice === "system") return; // resolves to light or dark
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
+    timeout: 5_000,
+    timeoutMsg: `the ${choice} theme was not applied`,
+  });
+}

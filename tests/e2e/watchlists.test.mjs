@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startApp } from "./driver.mjs";
+import { chooseTheme, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
@@ -145,10 +145,12 @@ test("watchlists survive an app restart: rows and lists in the same order, under
     timeoutMsg: `Rust did not save the lists' order: ${JSON.stringify(await saved())}`,
   });
   // Focused, the list tab shows its ring in the picture.
-  await browser.execute((id) => document.querySelector(`[data-testid="${id}"]`).focus(), energy);
-  await browser.execute(() => (document.documentElement.dataset.theme = "dark"));
+  const focusTab = () => browser.execute((id) => document.querySelector(`[data-testid="${id}"]`).focus(), energy);
+  await chooseTheme(browser, "dark");
+  await focusTab();
   await shot("12a-watchlists-reordered-dark");
-  await browser.execute(() => (document.documentElement.dataset.theme = "light"));
+  await chooseTheme(browser, "light");
+  await focusTab();
   await shot("12a-watchlists-reordered-light");
 
   // Quit: the process is killed, as a crash would; each edit was on disk when Rust answered it.
@@ -168,6 +170,6 @@ test("watchlists survive an app restart: rows and lists in the same order, under
     { timeout: 20_000, timeoutMsg: "the restored list streams no quote" },
   );
   await shot("12b-watchlist-after-restart");
-  await browser.execute(() => (document.documentElement.dataset.theme = "dark"));
+  await chooseTheme(browser, "dark");
   await shot("12c-watchlist-after-restart-dark");
 });
