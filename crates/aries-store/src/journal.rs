@@ -2,7 +2,7 @@
 //! sent, so that a double-clicked Confirm cannot send twice and a crash or a
 //! lost answer leaves a record to reconcile. One SQLite file in the app data
 //! folder, in WAL mode with `synchronous = FULL`: a recorded step is on disk
-//! when the call returns.
+//! when the call returns (order records aside, below).
 //!
 //! The protocol for one order (client id minted once per intent):
 //! 1. [`Journal::record_intent`]; on [`Recorded::AlreadyRecorded`] do not send.
