@@ -34,7 +34,8 @@ cp Cargo.lock $bare/Cargo.lock
 
 # Release builds at low priority: the machine's cores are shared.
 log "release build and .deb of Aries Desk"
-nice -n 10 npx tauri build --bundles deb
+# No updater signatures without the release key (as scripts/package.sh): they are not in the .deb.
+nice -n 10 npx tauri build --bundles deb --config '{"bundle":{"createUpdaterArtifacts":false}}'
 log "release build and .deb of the bare Tauri window"
 (cd $bare && nice -n 10 ../../node_modules/.bin/tauri build --bundles deb)
 

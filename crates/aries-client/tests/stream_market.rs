@@ -246,6 +246,23 @@ async fn a_silent_socket_is_treated_as_dead() {
 }
 
 #[tokio::test]
+async fn a_socket_that_keeps_talking_outlives_its_silence_timeout() {
+    let sim = start().await;
+    let proxy = Proxy::start(sim.addr).await;
+    let config =
+        StreamConfig { ping_interval: Duration::from_millis(200), silence_timeout: Duration::from_secs(1), ..config() };
+    let stream = MarketStream::connect(proxy.url(&sim.urls.market_ws), SimTokens::new(&sim), config);
+    stream.subscribe(["AAPL"]);
+    updated_after(&stream, "AAPL", Instant::now()).await;
+
+    // Three silence timeouts of quotes and pongs: the one timer is moved on, never fired as silence.
+    tokio::time::sleep(Duration::from_millis(3_500)).await;
+    assert_eq!(*stream.state().borrow(), ConnectionState::Live);
+    assert_eq!(proxy.connections(), 1, "never reconnected");
+    updated_after(&stream, "AAPL", Instant::now()).await;
+}
+
+#[tokio::test]
 async fn a_revoked_session_ends_signed_out_without_hammering_the_server() {
     let sim = start().await;
     let endpoints = common::endpoints_for(&sim);

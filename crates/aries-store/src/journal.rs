@@ -2,7 +2,7 @@
 //! sent, so that a double-clicked Confirm cannot send twice and a crash or a
 //! lost answer leaves a record to reconcile. One SQLite file in the app data
 //! folder, in WAL mode with `synchronous = FULL`: a recorded step is on disk
-//! when the call returns.
+//! when the call returns (order records aside, below).
 //!
 //! The protocol for one order (client id minted once per intent):
 //! 1. [`Journal::record_intent`]; on [`Recorded::AlreadyRecorded`] do not send.
@@ -18,6 +18,14 @@
 //!
 //! The log (`intents`, `events`) is append-only; each intent's latest state is
 //! derived from it by the rules in `state` and kept in `orders`.
+//!
+//! Order records (step 4) are the one write that does not wait for the disk:
+//! each is Aries's own record, which Aries gives again (the account stream's
+//! snapshot, the order list, reconciliation's lookup), so a power cut that
+//! loses one loses nothing; the app crashing does not lose it (WAL). Waiting
+//! for the stream's fsyncs made an order's own durable writes queue behind
+//! them (docs/benchmarks.md, "Order round trip"). A record identical to the
+//! intent's latest one is not written again.
 
 mod rows;
 mod schema;
@@ -130,7 +138,7 @@ impl Journal {
         let client_id = request.client_id().ok_or(JournalError::NoClientId)?;
         let body = serde_json::to_string(request).expect("an order request always serialises");
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = begin(&mut db, Durability::Full)?;
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO intents (client_id, account_id, request, created_at) VALUES (?1, ?2, ?3, ?4)
@@ -177,10 +185,13 @@ impl Journal {
     /// did not place (nothing is recorded then).
     pub fn record_event(&self, order: &Order) -> Result<Option<String>, JournalError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = begin(&mut db, Durability::Relaxed)?;
         let Some(client_id) = rows::intent_of(&tx, order)? else { return Ok(None) };
-        apply_in(&tx, &client_id, &Event::Order(Box::new(order.clone())))?;
-        tx.commit()?;
+        let latest = entry(&tx, &client_id)?.and_then(|e| e.state.order);
+        if latest.as_ref() != Some(order) {
+            apply_in(&tx, &client_id, &Event::Order(Box::new(order.clone())))?;
+            tx.commit()?;
+        }
         Ok(Some(client_id))
     }
 
@@ -258,11 +269,32 @@ impl Journal {
 
     fn apply(&self, client_id: &str, event: Event) -> Result<(), JournalError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = begin(&mut db, Durability::Full)?;
         apply_in(&tx, client_id, &event)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Whether a commit returns only once it is on disk.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Durability {
+    /// `synchronous = FULL`: the WAL is fsynced at each commit (intents, sends, answers).
+    Full,
+    /// `synchronous = NORMAL`: safe from an app crash, not from a power cut; the next
+    /// full commit's fsync covers it too. Only for records Aries can give again.
+    Relaxed,
+}
+
+/// Starts a transaction whose commit has `durability`. Every write states its
+/// own, so a relaxed write can never leave a later intent unsynced.
+fn begin(db: &mut Connection, durability: Durability) -> Result<Transaction<'_>, JournalError> {
+    let level = match durability {
+        Durability::Full => "FULL",
+        Durability::Relaxed => "NORMAL",
+    };
+    db.pragma_update(None, "synchronous", level)?;
+    Ok(db.transaction()?)
 }
 
 /// Appends `event` to the intent's log and updates its latest state, or
@@ -302,4 +334,74 @@ fn query(db: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<
     let raw: Vec<rows::RawEntry> =
         db.prepare_cached(sql)?.query_map(params, rows::RawEntry::read)?.collect::<Result<_, _>>()?;
     raw.into_iter().map(rows::RawEntry::decode).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use aries_client::models::{OrderType, Side, TimeInForce};
+    use serde_json::json;
+
+    use super::*;
+
+    fn request(client_id: &str) -> OrderRequest {
+        OrderRequest::builder()
+            .account_id("10001")
+            .symbol("AAPL")
+            .side(Side::Buy)
+            .order_type(OrderType::Limit)
+            .qty("10")
+            .price("189.00")
+            .time_in_force(TimeInForce::Day)
+            .client_id(client_id)
+            .build()
+            .unwrap()
+    }
+
+    fn order(status: &str, updated: &str) -> Order {
+        serde_json::from_value(json!({
+            "clOrdId": "c1", "ordId": "o1", "accountId": "10001", "clientId": "desk-1", "symbol": "AAPL",
+            "side": "BUY", "type": "LIMIT", "timeInForce": "DAY", "qty": "10", "price": "189.00",
+            "ordStatus": status, "cumQty": "0", "leavesQty": "10", "avgPrice": "0",
+            "createdAt": "2026-01-15T14:00:00Z", "updatedAt": updated,
+        }))
+        .unwrap()
+    }
+
+    /// What the connection's next commit waits for: 2 = FULL (fsync), 1 = NORMAL.
+    fn synchronous(journal: &Journal) -> i64 {
+        journal.db().pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn only_order_records_skip_the_fsync_and_the_next_intent_is_synced_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
+        journal.record_intent(&request("desk-1"), Utc::now()).unwrap();
+        journal.record_sent("desk-1").unwrap();
+        assert_eq!(synchronous(&journal), 2);
+        journal.record_event(&order("NEW", "2026-01-15T14:00:01Z")).unwrap();
+        assert_eq!(synchronous(&journal), 1, "an order record Aries can give again does not wait for the disk");
+        journal.record_ack("desk-1", "c1", &OrderStatus::New).unwrap();
+        assert_eq!(synchronous(&journal), 2, "Aries's answer is synced again");
+        journal.record_event(&order("NEW", "2026-01-15T14:00:01Z")).unwrap();
+        journal.record_intent(&request("desk-2"), Utc::now()).unwrap();
+        assert_eq!(synchronous(&journal), 2, "a new intent is synced even right after an order record");
+    }
+
+    #[test]
+    fn an_order_record_identical_to_the_latest_adds_nothing_to_the_log() {
+        let journal = Journal::in_memory().unwrap();
+        journal.record_intent(&request("desk-1"), Utc::now()).unwrap();
+        journal.record_sent("desk-1").unwrap();
+        let log = |j: &Journal| rows::events(&j.db(), "desk-1").unwrap().len();
+        let new = order("NEW", "2026-01-15T14:00:01Z");
+        assert_eq!(journal.record_event(&new).unwrap().as_deref(), Some("desk-1"));
+        let after_first = log(&journal);
+        assert_eq!(journal.record_event(&new).unwrap().as_deref(), Some("desk-1"), "still ours");
+        assert_eq!(log(&journal), after_first, "the same record again is not written");
+        let filled = order("FILLED", "2026-01-15T14:00:02Z");
+        journal.record_event(&filled).unwrap();
+        assert_eq!(log(&journal), after_first + 1);
+        assert_eq!(journal.entry("desk-1").unwrap().unwrap().state.order, Some(filled));
+    }
 }

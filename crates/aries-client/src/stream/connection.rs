@@ -355,6 +355,10 @@ impl<T: Topic, S: AccessTokens> Task<T, S> {
         let mut ping = interval_at(live_since + self.config.ping_interval, self.config.ping_interval);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut last_frame = Instant::now();
+        // One timer for the whole session, moved on only when it fires: a timer
+        // made and dropped per frame cost about 6% of ingest (docs/benchmarks.md, "Tick ingest").
+        let silence = sleep_until(last_frame + self.config.silence_timeout);
+        tokio::pin!(silence);
         // A re-authentication in flight: its request id, and the token to
         // report if the server refuses it.
         let mut pending_auth: Option<String> = None;
@@ -420,7 +424,12 @@ impl<T: Topic, S: AccessTokens> Task<T, S> {
                     }
                 },
                 _ = ping.tick() => vec![wire::ping(&self.subs.ids.next("ping"))],
-                _ = sleep_until(last_frame + self.config.silence_timeout) => {
+                _ = &mut silence => {
+                    let deadline = last_frame + self.config.silence_timeout;
+                    if deadline > Instant::now() {
+                        silence.as_mut().reset(deadline);
+                        continue;
+                    }
                     tracing::info!(stream = T::NAME, silent_s = patience.as_secs(), "the socket went silent");
                     return lost();
                 }
