@@ -794,6 +794,19 @@ mod order_panel {
         let working: Vec<_> = orders.iter().filter(|o| o.is_working()).collect();
         assert_eq!(working.len(), 1, "{orders:?}");
         assert_eq!(working[0].qty, 6.into());
+        let second = working[0].cl_ord_id.clone();
+
+        // The change was journaled before it left, and Aries's records settle it: the new link, once.
+        let journal = h.desk.journal.store();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !journal.unresolved_replaces().unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the lost change was never settled");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let rows = h.ok("list_orders", json!({ "accountId": account }));
+        let row = rows.as_array().unwrap().iter().find(|o| o["clOrdId"] == second.as_str()).expect("the new link");
+        assert_eq!((row["status"].as_str(), row["quantity"].as_str()), (Some("NEW"), Some("6")), "{row}");
+        assert!(h.desk.journal.hold_for_restart().is_ok(), "settled: the update gate opens");
     }
 
     #[test]

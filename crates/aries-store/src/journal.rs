@@ -16,9 +16,15 @@
 //!    [`unresolved`](Journal::unresolved) up, let [`verdict::judge`] weigh
 //!    the lookup, and [`resolve`](Journal::resolve) it only when that settles it.
 //!
+//! A change (replace) of a working order follows the same steps with its own
+//! id ([`Journal::record_replace`], `replaces.rs`): journaled, marked sent,
+//! answered or unknown, settled by the order records that show it.
+//!
 //! The log (`intents`, `events`) is append-only; each intent's latest state is
 //! derived from it by the rules in `state` and kept in `orders`.
 
+mod replace;
+mod replaces;
 mod rows;
 mod schema;
 mod state;
@@ -34,6 +40,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::vault::files;
+pub use replace::{ReplaceOutcome, ReplaceState};
+pub use replaces::{NewReplace, ReplaceEntry};
 use state::Event;
 pub use state::{IntentState, Outcome};
 
@@ -63,6 +71,11 @@ pub enum JournalError {
         "the order journal was written by a newer Aries Desk (schema {found}; this version knows {known}): update the app"
     )]
     TooNew { found: i64, known: i64 },
+    #[error(
+        "order {0} has a change whose answer is not known yet: nothing was sent; wait until the order list shows \
+         which terms Aries kept"
+    )]
+    ChangePending(String),
     #[error("the journal's record of order {client_id} is unreadable ({what}): reconcile it with the order list")]
     BadRecord { client_id: String, what: String },
 }
@@ -174,11 +187,16 @@ impl Journal {
 
     /// An order record from the account stream or an order list. Returns the
     /// client id of the intent it belongs to, or `None` for an order this app
-    /// did not place (nothing is recorded then).
+    /// did not place (nothing is recorded for it then, beyond settling a change of it).
     pub fn record_event(&self, order: &Order) -> Result<Option<String>, JournalError> {
         let mut db = self.db();
         let tx = db.transaction()?;
-        let Some(client_id) = rows::intent_of(&tx, order)? else { return Ok(None) };
+        // A change of any order, ours or not, may be settled by this record.
+        replaces::seen(&tx, order)?;
+        let Some(client_id) = rows::intent_of(&tx, order)? else {
+            tx.commit()?;
+            return Ok(None);
+        };
         apply_in(&tx, &client_id, &Event::Order(Box::new(order.clone())))?;
         tx.commit()?;
         Ok(Some(client_id))
