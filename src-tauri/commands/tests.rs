@@ -83,15 +83,16 @@ impl Harness {
         endpoints: Result<Endpoints, AppError>,
         tweak: impl FnOnce(&mut DeskParts),
     ) -> Harness {
-        Harness::build_with(mode, sandbox, endpoints, tweak, None)
+        Harness::build_with(mode, sandbox, endpoints, tweak, None, None)
     }
 
     /// The app in sandbox mode whose updater asks `updater` (the plugin's
     /// configuration: a loopback endpoint and a test key) instead of the release's.
-    fn updating(updater: Value) -> Harness {
+    /// An install writes `install_into` (a file the test made) in place of the running app.
+    fn updating(updater: Value, install_into: std::path::PathBuf) -> Harness {
         let sandbox = tauri::async_runtime::block_on(Sandbox::start(None)).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
-        Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater))
+        Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater), Some(install_into))
     }
 
     fn build_with(
@@ -100,6 +101,7 @@ impl Harness {
         endpoints: Result<Endpoints, AppError>,
         tweak: impl FnOnce(&mut DeskParts),
         updater: Option<Value>,
+        install_into: Option<std::path::PathBuf>,
     ) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
@@ -135,7 +137,10 @@ impl Harness {
             .plugin(tauri_plugin_updater::Builder::new().build())
             .invoke_handler(super::handler())
             .manage(desk.clone())
-            .manage(Arc::new(Updates::new(version, None)))
+            .manage(Arc::new(match install_into {
+                Some(path) => Updates::new(version, None).installing_into(path),
+                None => Updates::new(version, None),
+            }))
             .build(context)
             .expect("the app builds on the mock runtime");
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
