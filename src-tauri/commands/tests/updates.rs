@@ -151,7 +151,13 @@ fn no_install_while_an_order_is_unknown_and_no_order_while_installing() {
     h.ok("check_update", json!({}));
     assert_eq!(h.ok("download_update", json!({}))["phase"], "ready");
 
-    let (client_id, placed) = h.place_under(&account, json!({ "drop_response_to": "/v1/orders" }));
+    // One order Aries echoes our client id on, so that a later miss can prove something.
+    let ticket = limit_ticket(&account, "2");
+    let first = h.ok("preview_order", json!({ "ticket": ticket }))["clientId"].clone();
+    assert_eq!(h.ok("place_order", json!({ "ticket": ticket, "clientId": first }))["outcome"], "accepted");
+    // Aries answers 503 before handling the place: UNKNOWN, and while the fault lasts no
+    // lookup can settle it (a lost answer for a booked order races the account stream).
+    let (client_id, placed) = h.place_under(&account, json!({ "error_rate": 1.0 }));
     assert_eq!(placed["outcome"], "unknown", "{placed}");
     let refused = h.invoke("install_update", json!({})).expect_err("an order's outcome is unknown");
     assert_eq!(refused["code"], "update.orders_unknown", "{refused}");
@@ -160,9 +166,14 @@ fn no_install_while_an_order_is_unknown_and_no_order_while_installing() {
     assert_eq!(status["phase"], "ready", "nothing installed, the download kept: {status}");
     assert_eq!(status["message"], refused["message"], "the window says why");
 
-    // Aries's records settle it; then the gate opens, and holds every order back.
+    // Aries's records settle it (nothing there once it could no longer arrive); then the
+    // gate opens, and holds every order back.
     h.faults(json!({}));
-    assert_eq!(h.ok("check_order", json!({ "clientId": client_id }))["status"], "NEW");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h.ok("check_order", json!({ "clientId": client_id }))["status"] != "NOT_PLACED" {
+        assert!(std::time::Instant::now() < deadline, "the lost order was never settled");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let hold = h.desk.journal.hold_for_restart().expect("every outcome known");
     let before = h.orders_at_aries(&account);
     let ticket = limit_ticket(&account, "1");
