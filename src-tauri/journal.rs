@@ -1,6 +1,7 @@
 //! The shell's side of the order journal (`aries_store::Journal`): it runs
-//! the journal's protocol around each send, feeds it the account stream,
-//! reconciles what was left unresolved, and reads the blotter from it.
+//! the journal's protocol around each place and each change (replace), feeds
+//! it the account stream, reconciles what was left unresolved, and reads the
+//! blotter from it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -10,10 +11,11 @@ use std::time::Instant;
 
 use aries_client::OrderOutcome;
 use aries_client::models::{Order, OrderStatus};
-use aries_client::order::OrderRequest;
+use aries_client::order::{OrderRequest, ReplaceRequest, WorkingOrder};
+use aries_client::rest::mint_client_id;
 use aries_client::stream::AccountEvent;
 use aries_store::journal::verdict::{Doubt, Evidence, Verdict, judge};
-use aries_store::journal::{Journal, JournalEntry, JournalError, Outcome, Recorded};
+use aries_store::journal::{Journal, JournalEntry, JournalError, NewReplace, Outcome, Recorded, ReplaceEntry};
 use chrono::{DateTime, Duration, TimeDelta, Utc};
 
 use crate::error::{AppError, AppResult};
@@ -91,6 +93,12 @@ impl OrderJournal {
         Ok(Self::over(Journal::open(path)?, settle))
     }
 
+    /// The journal itself, for tests that read what it holds.
+    #[cfg(test)]
+    pub fn store(&self) -> &Journal {
+        &self.db
+    }
+
     /// An in-memory journal whose misses count as proof `settle` after the send.
     #[cfg(test)]
     pub fn in_memory(settle: TimeDelta) -> Self {
@@ -148,6 +156,63 @@ impl OrderJournal {
         Ok(result)
     }
 
+    /// Journals the change of `order`, sends it once, journals the answer
+    /// (docs/reliability.md). Refused before anything leaves while an earlier
+    /// change of the order is unresolved. A lost answer is UNKNOWN and looked
+    /// up like a place: old or new terms, settled by Aries's records, never resent.
+    pub async fn replace(
+        &self,
+        desk: &Desk,
+        c: &Arc<Connected>,
+        account_id: &str,
+        order: &Order,
+        working: &WorkingOrder,
+        request: &ReplaceRequest,
+    ) -> AppResult<OrderOutcome<WorkingOrder>> {
+        let _sending = self.start_send()?;
+        let replace_id = mint_client_id();
+        let intent = self.db.replace_chain(&order.cl_ord_id).map_err(not_sent)?.map(|(client_id, _)| client_id);
+        let new = NewReplace {
+            replace_id: &replace_id,
+            account_id,
+            client_id: intent.as_deref(),
+            order,
+            request: serde_json::to_value(request).expect("a replace request always serialises"),
+            created_at: Utc::now(),
+        };
+        self.db.record_replace(&new).map_err(|error| match error {
+            JournalError::ChangePending(_) => {
+                AppError::new("order.change_pending", format!("Nothing was sent: {error}."), false)
+            }
+            error => not_sent(error),
+        })?;
+        let flight = InFlight::start(&self.in_flight, &replace_id);
+        self.db.record_replace_sent(&replace_id).map_err(not_sent)?;
+        lock(&self.sent_here).insert(replace_id.clone(), Instant::now());
+        let answer = crate::commands::checked(desk, c.client.replace(working, request).await).await;
+        let settled = match &answer {
+            // The client refused before sending, or Aries answered with an error: nothing changed.
+            Err(error) => after_send(self.db.record_replace_refused(&replace_id, &error.message)),
+            Ok(OrderOutcome::Accepted(replaced)) => {
+                after_send(self.db.record_replace_ack(&replace_id, replaced.cl_ord_id()))
+            }
+            Ok(OrderOutcome::Rejected { reason, .. }) => {
+                after_send(self.db.record_replace_refused(&replace_id, reason))
+            }
+            Ok(OrderOutcome::Unknown { .. }) => {
+                after_send(self.db.record_replace_unknown(&replace_id));
+                false
+            }
+        };
+        if settled {
+            lock(&self.sent_here).remove(&replace_id);
+        } else {
+            drop(flight);
+            self.keep_settling(c);
+        }
+        answer
+    }
+
     /// An order request (place, replace, cancel) is about to go out: counted
     /// until dropped, refused while a restart to update holds the gate.
     pub fn start_send(&self) -> AppResult<Sending> {
@@ -155,10 +220,11 @@ impl OrderJournal {
     }
 
     /// Holds every order request back for a restart, but only when none is
-    /// on the wire and no order in any account waits for its lost answer
-    /// (docs/reliability.md); if the journal cannot be read, that is not known: refused.
+    /// on the wire and no order or change in any account waits for its lost
+    /// answer (docs/reliability.md); if the journal cannot be read, that is
+    /// not known: refused.
     pub fn hold_for_restart(&self) -> AppResult<RestartHold> {
-        let unresolved = self.db.unresolved()?.len();
+        let unresolved = self.db.unresolved()?.len() + self.db.unresolved_replaces()?.len();
         self.gate.hold_for_restart(unresolved)
     }
 
@@ -170,8 +236,15 @@ impl OrderJournal {
         if is_unresolved(&entry) && !self.is_in_flight(client_id) {
             self.look_up(c, &entry).await?;
         }
+        for change in self.unresolved_replaces(c) {
+            if change.client_id.as_deref() == Some(client_id) {
+                self.look_up_replace(c, &change).await?;
+            }
+        }
         let entry = self.db.entry(client_id)?.unwrap_or(entry);
-        Ok(self.entry_view(&entry))
+        let mut view = self.entry_view(&entry);
+        self.mark_changes_in_doubt(std::slice::from_mut(&mut view), &entry.account_id)?;
+        Ok(view)
     }
 
     /// Notes a cancel the user asked for: in the journal when the order is
@@ -236,8 +309,24 @@ impl OrderJournal {
             })
         };
         views.extend(active.iter().filter(|o| !is_ours(o)).map(OrderView::from));
+        self.mark_changes_in_doubt(&mut views, account_id)?;
         views.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
         Ok(views)
+    }
+
+    /// A row whose change was sent and not answered is UNKNOWN: old or new
+    /// terms, whichever its record shows, until Aries's records say which.
+    fn mark_changes_in_doubt(&self, views: &mut [OrderView], account_id: &str) -> AppResult<()> {
+        for change in self.db.unresolved_replaces()? {
+            if change.account_id != account_id || self.is_in_flight(&change.replace_id) {
+                continue;
+            }
+            for view in views.iter_mut().filter(|v| v.cl_ord_id == change.state.orig_cl_ord_id) {
+                view.status = "UNKNOWN".into();
+                view.reason = Some(CHANGE_IN_DOUBT.into());
+            }
+        }
+        Ok(())
     }
 
     /// The replace chain of `cl_ord_id` in `account_id`; an order the journal
@@ -321,7 +410,7 @@ impl OrderJournal {
         });
     }
 
-    /// One pass over the session's unresolved intents; returns how many remain open.
+    /// One pass over the session's unresolved intents and changes; returns how many remain open.
     async fn reconcile(&self, c: &Arc<Connected>) -> usize {
         for entry in self.unresolved(c) {
             if let Err(error) = self.look_up(c, &entry).await {
@@ -329,7 +418,61 @@ impl OrderJournal {
                 lock(&self.doubts).remove(&entry.client_id);
             }
         }
+        for change in self.unresolved_replaces(c) {
+            if let Err(error) = self.look_up_replace(c, &change).await {
+                tracing::warn!(%error, "an order change with a lost answer could not be looked up yet");
+            }
+        }
         self.open_count(c)
+    }
+
+    /// The session's changes sent with no answer known, but for one this process is sending.
+    fn unresolved_replaces(&self, c: &Connected) -> Vec<ReplaceEntry> {
+        match self.db.unresolved_replaces() {
+            Ok(changes) => changes
+                .into_iter()
+                .filter(|r| c.has_account(&r.account_id) && !self.is_in_flight(&r.replace_id))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "the order journal could not be read for reconciliation");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Looks a change up in Aries's lists: the order's new link or the named
+    /// link's end settle it (the journal's rules, `journal/replace.rs`). The
+    /// named link still working proves the change was not made only once it
+    /// could no longer arrive (the settle time after the send, as for a place).
+    async fn look_up_replace(&self, c: &Connected, change: &ReplaceEntry) -> AppResult<()> {
+        let sent_here = lock(&self.sent_here).get(&change.replace_id).copied();
+        // The lists a place lookup reads: active orders and the history since
+        // the change; the change's own id is on no order, so nothing is `found`.
+        let lookup = c.client.reconcile(&change.account_id, &change.replace_id, change.created_at).await?;
+        self.record_orders(&lookup.orders);
+        let Some(change) = self.db.replace_entry(&change.replace_id)?.filter(|r| r.state.outcome.is_unresolved())
+        else {
+            lock(&self.sent_here).remove(&change.replace_id);
+            return Ok(());
+        };
+        // Sent by this process: the monotonic clock's word; after a restart, the journal's time.
+        let ago = match sent_here {
+            Some(sent) => TimeDelta::from_std(sent.elapsed()).unwrap_or(TimeDelta::MAX),
+            None => lookup.started_at - change.created_at,
+        };
+        let orig = &change.state.orig_cl_ord_id;
+        let old_terms_working = lookup.orders.iter().any(|o| &o.cl_ord_id == orig && o.is_working());
+        if old_terms_working && ago >= self.settle {
+            let why =
+                format!("Aries still lists order {orig} on its old terms after the change could no longer arrive");
+            match self.db.record_replace_kept(&change.replace_id, &why) {
+                // The stream settled it while we looked: nothing left to do.
+                Ok(()) | Err(JournalError::Refused { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+            lock(&self.sent_here).remove(&change.replace_id);
+        }
+        Ok(())
     }
 
     fn unresolved(&self, c: &Connected) -> Vec<JournalEntry> {
@@ -351,7 +494,8 @@ impl OrderJournal {
     fn open_count(&self, c: &Connected) -> usize {
         let doubts = lock(&self.doubts);
         let waits = |e: &JournalEntry| matches!(doubts.get(&e.client_id), None | Some(Doubt::TooSoon { .. }));
-        self.unresolved(c).iter().filter(|e| waits(e)).count()
+        // A change in doubt is settled by a lookup in time (a new link, or the old one still working).
+        self.unresolved(c).iter().filter(|e| waits(e)).count() + self.unresolved_replaces(c).len()
     }
 
     /// Looks one intent up by its client id and settles it only if the lookup proves its fate.
@@ -450,6 +594,10 @@ impl OrderJournal {
         view
     }
 }
+
+/// What the trader reads on a row whose change's answer was lost.
+const CHANGE_IN_DOUBT: &str = "The answer to a change was lost: old or new terms, not known yet. It was not sent \
+                               again; Check now looks it up.";
 
 /// Sent, and Aries's answer is not known.
 fn is_unresolved(entry: &JournalEntry) -> bool {

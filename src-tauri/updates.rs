@@ -5,6 +5,7 @@
 //! tauri.conf.json before the bytes are kept; the private key never ships.
 //! Every change goes to the window as an `update-changed` event.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tauri::{AppHandle, Emitter, Runtime};
@@ -24,6 +25,9 @@ pub struct Updates {
     offer: Mutex<Option<Update>>,
     /// Its bytes, once downloaded and verified.
     bytes: Mutex<Option<Vec<u8>>>,
+    /// Where an install writes: `None` is the running app (the plugin's
+    /// choice per bundle type); tests name a file of their own, and are not restarted.
+    install_into: Option<PathBuf>,
 }
 
 impl Updates {
@@ -33,7 +37,14 @@ impl Updates {
             Some(why) => UpdateState::off(current, why),
             None => UpdateState::new(current),
         };
-        Updates { state: Mutex::new(state), offer: Mutex::new(None), bytes: Mutex::new(None) }
+        Updates { state: Mutex::new(state), offer: Mutex::new(None), bytes: Mutex::new(None), install_into: None }
+    }
+
+    /// Installs into `path` instead of the running test binary, and does not restart.
+    #[cfg(test)]
+    pub fn installing_into(mut self, path: PathBuf) -> Self {
+        self.install_into = Some(path);
+        self
     }
 
     pub fn view(&self) -> UpdateView {
@@ -47,7 +58,11 @@ impl Updates {
     /// Asks the update server. Any failure to ask is a quiet state, never an error dialog.
     pub async fn check<R: Runtime>(&self, app: &AppHandle<R>) -> AppResult<UpdateView> {
         self.step(app, Step::Check)?;
-        let found = match app.updater() {
+        let updater = match &self.install_into {
+            Some(path) => app.updater_builder().executable_path(path).build(),
+            None => app.updater(),
+        };
+        let found = match updater {
             Ok(updater) => updater.check().await,
             Err(error) => Err(error),
         };
@@ -72,9 +87,12 @@ impl Updates {
                 *lock(&self.offer) = None;
                 self.step(
                     app,
-                    Step::CheckFailed(format!(
-                        "Could not check for updates ({error}). Aries Desk checks again at the next start."
-                    )),
+                    // The cause is in the log; the window says what it means for the user.
+                    Step::CheckFailed(
+                        "The update server could not be reached. Aries Desk checks again at the next start, or \
+                         when you press Check now."
+                            .into(),
+                    ),
                 )
             }
         }
@@ -135,6 +153,9 @@ impl Updates {
                 tracing::info!(version = %update.version, "update installed; restarting");
                 // The gate stays closed until the process is gone.
                 std::mem::forget(hold);
+                if self.install_into.is_some() {
+                    return Ok(self.view());
+                }
                 app.restart()
             }
             Err(error) => {

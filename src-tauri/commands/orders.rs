@@ -158,8 +158,9 @@ pub async fn preview_replace(
     Ok(ReplacePreviewView::new(&preview))
 }
 
-/// Sends the replace once. A lost answer is UNKNOWN: the row says so and
-/// nothing is resent; the account stream or a reload shows what Aries did.
+/// Sends the replace once, journaled first like a place (journal.rs). A lost
+/// answer is UNKNOWN: the row says so, nothing is resent, and the account
+/// stream, *Check now*, a lookup or the next start settle it from Aries's records.
 #[tauri::command]
 pub async fn replace_order(
     desk: DeskState<'_>,
@@ -174,8 +175,7 @@ pub async fn replace_order(
     let mut view = OrderView::from(order);
     let working_order = WorkingOrder::from_order(order)?;
     let request = changes.replace_request(&working_order)?;
-    let _sending = desk.journal.start_send()?;
-    let outcome = checked(&desk, c.client.replace(&working_order, &request).await).await?;
+    let outcome = desk.journal.replace(&desk, &c, &account_id, order, &working_order, &request).await?;
     // The account stream brings the new terms; the new id is what the next action needs.
     let mut result = PlaceResult::from_outcome(outcome, |replaced| {
         let terms = replaced.terms();

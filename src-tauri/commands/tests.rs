@@ -83,15 +83,16 @@ impl Harness {
         endpoints: Result<Endpoints, AppError>,
         tweak: impl FnOnce(&mut DeskParts),
     ) -> Harness {
-        Harness::build_with(mode, sandbox, endpoints, tweak, None)
+        Harness::build_with(mode, sandbox, endpoints, tweak, None, None)
     }
 
     /// The app in sandbox mode whose updater asks `updater` (the plugin's
     /// configuration: a loopback endpoint and a test key) instead of the release's.
-    fn updating(updater: Value) -> Harness {
+    /// An install writes `install_into` (a file the test made) in place of the running app.
+    fn updating(updater: Value, install_into: std::path::PathBuf) -> Harness {
         let sandbox = tauri::async_runtime::block_on(Sandbox::start(None)).expect("the simulator starts");
         let endpoints = Ok(config::sandbox_endpoints(sandbox.urls()));
-        Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater))
+        Harness::build_with(Mode::Sandbox, Some(sandbox), endpoints, |_| {}, Some(updater), Some(install_into))
     }
 
     fn build_with(
@@ -100,6 +101,7 @@ impl Harness {
         endpoints: Result<Endpoints, AppError>,
         tweak: impl FnOnce(&mut DeskParts),
         updater: Option<Value>,
+        install_into: Option<std::path::PathBuf>,
     ) -> Harness {
         let opened = Arc::new(Mutex::new(Vec::new()));
         let browser = opened.clone();
@@ -135,7 +137,10 @@ impl Harness {
             .plugin(tauri_plugin_updater::Builder::new().build())
             .invoke_handler(super::handler())
             .manage(desk.clone())
-            .manage(Arc::new(Updates::new(version, None)))
+            .manage(Arc::new(match install_into {
+                Some(path) => Updates::new(version, None).installing_into(path),
+                None => Updates::new(version, None),
+            }))
             .build(context)
             .expect("the app builds on the mock runtime");
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
@@ -794,6 +799,19 @@ mod order_panel {
         let working: Vec<_> = orders.iter().filter(|o| o.is_working()).collect();
         assert_eq!(working.len(), 1, "{orders:?}");
         assert_eq!(working[0].qty, 6.into());
+        let second = working[0].cl_ord_id.clone();
+
+        // The change was journaled before it left, and Aries's records settle it: the new link, once.
+        let journal = h.desk.journal.store();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !journal.unresolved_replaces().unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the lost change was never settled");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let rows = h.ok("list_orders", json!({ "accountId": account }));
+        let row = rows.as_array().unwrap().iter().find(|o| o["clOrdId"] == second.as_str()).expect("the new link");
+        assert_eq!((row["status"].as_str(), row["quantity"].as_str()), (Some("NEW"), Some("6")), "{row}");
+        assert!(h.desk.journal.hold_for_restart().is_ok(), "settled: the update gate opens");
     }
 
     #[test]

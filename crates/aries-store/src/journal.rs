@@ -16,6 +16,10 @@
 //!    [`unresolved`](Journal::unresolved) up, let [`verdict::judge`] weigh
 //!    the lookup, and [`resolve`](Journal::resolve) it only when that settles it.
 //!
+//! A change (replace) of a working order follows the same steps with its own
+//! id ([`Journal::record_replace`], `replaces.rs`): journaled, marked sent,
+//! answered or unknown, settled by the order records that show it.
+//!
 //! The log (`intents`, `events`) is append-only; each intent's latest state is
 //! derived from it by the rules in `state` and kept in `orders`.
 //!
@@ -27,6 +31,8 @@
 //! them (docs/benchmarks.md, "Order round trip"). A record identical to the
 //! intent's latest one is not written again.
 
+mod replace;
+mod replaces;
 mod rows;
 mod schema;
 mod state;
@@ -42,6 +48,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::vault::files;
+pub use replace::{ReplaceOutcome, ReplaceState};
+pub use replaces::{NewReplace, ReplaceEntry};
 use state::Event;
 pub use state::{IntentState, Outcome};
 
@@ -71,6 +79,11 @@ pub enum JournalError {
         "the order journal was written by a newer Aries Desk (schema {found}; this version knows {known}): update the app"
     )]
     TooNew { found: i64, known: i64 },
+    #[error(
+        "order {0} has a change whose answer is not known yet: nothing was sent; wait until the order list shows \
+         which terms Aries kept"
+    )]
+    ChangePending(String),
     #[error("the journal's record of order {client_id} is unreadable ({what}): reconcile it with the order list")]
     BadRecord { client_id: String, what: String },
 }
@@ -182,16 +195,22 @@ impl Journal {
 
     /// An order record from the account stream or an order list. Returns the
     /// client id of the intent it belongs to, or `None` for an order this app
-    /// did not place (nothing is recorded then).
+    /// did not place (nothing is recorded for it then, beyond settling a change of it).
     pub fn record_event(&self, order: &Order) -> Result<Option<String>, JournalError> {
         let mut db = self.db();
         let tx = begin(&mut db, Durability::Relaxed)?;
-        let Some(client_id) = rows::intent_of(&tx, order)? else { return Ok(None) };
+        // A change of any order, ours or not, may be settled by this record;
+        // Aries gives the record again, so the settling need not wait for the disk either.
+        replaces::seen(&tx, order)?;
+        let Some(client_id) = rows::intent_of(&tx, order)? else {
+            tx.commit()?;
+            return Ok(None);
+        };
         let latest = entry(&tx, &client_id)?.and_then(|e| e.state.order);
         if latest.as_ref() != Some(order) {
             apply_in(&tx, &client_id, &Event::Order(Box::new(order.clone())))?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(Some(client_id))
     }
 

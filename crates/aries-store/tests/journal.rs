@@ -6,6 +6,7 @@ use std::path::Path;
 
 use aries_client::models::{Order, OrderStatus, OrderType, Side, TimeInForce};
 use aries_client::order::OrderRequest;
+use aries_store::journal::{NewReplace, ReplaceOutcome};
 use aries_store::{Journal, JournalEntry, JournalError, Outcome, Recorded};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::Connection;
@@ -268,7 +269,7 @@ fn a_journal_from_the_first_schema_is_migrated_with_its_state_rebuilt() {
     journal.resolve("desk-2", None).unwrap();
     drop(journal);
     let version: i64 = Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     assert!(Journal::open(&path).unwrap().unresolved().unwrap().is_empty());
 }
 
@@ -278,7 +279,7 @@ fn a_journal_from_a_newer_app_is_refused_untouched() {
     let path = dir.path().join("journal.sqlite3");
     Connection::open(&path).unwrap().execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;").unwrap();
     let err = Journal::open(&path).err().expect("a newer schema is refused");
-    assert!(matches!(err, JournalError::TooNew { found: 7, known: 2 }), "{err:?}");
+    assert!(matches!(err, JournalError::TooNew { found: 7, known: 3 }), "{err:?}");
     assert!(err.to_string().contains("update the app"), "{err}");
     let db = Connection::open(&path).unwrap();
     let tables: i64 =
@@ -328,4 +329,78 @@ fn the_send_time_and_client_id_echo_are_on_record() {
     assert!(!journal.echo_seen().unwrap());
     journal.record_event(&order("desk-1", "c1", "PARTIALLY_FILLED", "4", 2)).unwrap();
     assert!(journal.echo_seen().unwrap());
+}
+
+/// A change (replace) is journaled before it is sent, survives a reopen while
+/// its answer is unknown, blocks a second change of the same order, and is
+/// settled by the order records that show it, ours or not.
+#[test]
+fn a_change_in_flight_survives_a_reopen_and_is_settled_by_the_records_that_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let working = order("desk-1", "c1", "NEW", "0", 1);
+    let change = |id: &'static str, of: &'static Order| NewReplace {
+        replace_id: id,
+        account_id: ACCOUNT,
+        client_id: Some("desk-1"),
+        order: of,
+        request: json!({ "origClOrdId": of.cl_ord_id, "qty": "6" }),
+        created_at: t(2),
+    };
+    let working: &'static Order = Box::leak(Box::new(working));
+    {
+        let journal = Journal::open(&path).unwrap();
+        journal.record_replace(&change("chg-1", working)).unwrap();
+        assert!(journal.unresolved_replaces().unwrap().is_empty(), "recorded, not sent: it cannot be in flight");
+        journal.record_replace_sent("chg-1").unwrap();
+        assert!(journal.record_replace_sent("chg-1").is_err(), "never sent twice");
+        journal.record_replace_unknown("chg-1").unwrap();
+    }
+    let journal = Journal::open(&path).unwrap();
+    let pending = journal.unresolved_replaces().unwrap();
+    assert_eq!(pending.len(), 1, "the change in flight is still on record after a reopen");
+    assert_eq!((pending[0].state.orig_cl_ord_id.as_str(), pending[0].client_id.as_deref()), ("c1", Some("desk-1")));
+    assert_eq!(pending[0].request["qty"], "6");
+    let again = journal.record_replace(&change("chg-2", working)).unwrap_err();
+    assert!(matches!(again, JournalError::ChangePending(ref id) if id == "c1"), "{again:?}");
+
+    // The stream shows the new link of the same order (its ordId kept).
+    journal.record_event(&order("desk-1", "c2", "NEW", "0", 3)).unwrap();
+    assert!(journal.unresolved_replaces().unwrap().is_empty());
+    let settled = journal.replace_entry("chg-1").unwrap().unwrap();
+    assert_eq!(settled.state.outcome, ReplaceOutcome::Replaced { cl_ord_id: Some("c2".into()) });
+    journal.record_replace(&change("chg-2", working)).expect("settled: the order may be changed again");
+}
+
+/// An order placed elsewhere has no intent, but a change of it is journaled
+/// and settled all the same; reconciliation may close it as kept.
+#[test]
+fn a_change_of_an_order_placed_elsewhere_is_journaled_and_settled_too() {
+    let journal = Journal::in_memory().unwrap();
+    let foreign: Order = serde_json::from_value(json!({
+        "clOrdId": "web-1", "ordId": "ord-web", "accountId": ACCOUNT, "symbol": "AAPL", "side": "SELL",
+        "type": "LIMIT", "qty": "5", "price": "200", "ordStatus": "NEW",
+    }))
+    .unwrap();
+    let new = |id| NewReplace {
+        replace_id: id,
+        account_id: ACCOUNT,
+        client_id: None,
+        order: &foreign,
+        request: json!({}),
+        created_at: t(1),
+    };
+    journal.record_replace(&new("chg-a")).unwrap();
+    journal.record_replace_sent("chg-a").unwrap();
+    journal.record_replace_unknown("chg-a").unwrap();
+    let mut filled = foreign.clone();
+    filled.ord_status = Some(OrderStatus::Filled);
+    assert_eq!(journal.record_event(&filled).unwrap(), None, "not ours: no intent");
+    let entry = journal.replace_entry("chg-a").unwrap().unwrap();
+    assert_eq!(entry.state.outcome.name(), "kept", "{entry:?}");
+
+    journal.record_replace(&new("chg-b")).unwrap();
+    journal.record_replace_sent("chg-b").unwrap();
+    journal.record_replace_kept("chg-b", "Aries still lists web-1 on its old terms").unwrap();
+    assert!(journal.record_replace_ack("chg-b", "web-2").is_err(), "settled: a late answer is refused");
 }

@@ -67,7 +67,15 @@ export function UpdateDialog(props: { updates: Updates }) {
               </Show>
               <Show when={view().phase === "downloading"}>
                 <div class="update-progress">
-                  <progress data-testid="update-progress" max="1" value={summary()?.progress ?? undefined} />
+                  {/* No value while the size is unknown: the bar moves to and fro. Setting
+                      `value` to undefined would throw in the element's setter (NaN) and stop
+                      the dialog updating; the e2e test caught that. */}
+                  <Show
+                    when={summary()?.progress}
+                    fallback={<progress data-testid="update-progress" max="1" />}
+                  >
+                    {(progress) => <progress data-testid="update-progress" max="1" value={progress()} />}
+                  </Show>
                   <span>{summary()?.progressText}</span>
                 </div>
               </Show>

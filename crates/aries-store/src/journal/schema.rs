@@ -6,6 +6,8 @@
 //! 2. What is derived from it: `orders` (each intent's latest state) and
 //!    `cl_ord_ids` (the replace chain), filled by replaying the log. A later
 //!    change to the derived state can drop and replay the same way.
+//! 3. Order changes (replaces): `replaces` and `replace_events` (their log),
+//!    `replace_states` (each change's latest state).
 
 use rusqlite::{Connection, Transaction};
 
@@ -15,7 +17,7 @@ use super::state::IntentState;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), JournalError>;
 
-const MIGRATIONS: &[Migration] = &[create_log, derive_latest_state];
+const MIGRATIONS: &[Migration] = &[create_log, derive_latest_state, log_replaces];
 
 /// The version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -81,6 +83,37 @@ fn derive_latest_state(tx: &Transaction<'_>) -> Result<(), JournalError> {
          );",
     )?;
     replay(tx)
+}
+
+fn log_replaces(tx: &Transaction<'_>) -> Result<(), JournalError> {
+    tx.execute_batch(
+        "CREATE TABLE replaces (
+             replace_id     TEXT PRIMARY KEY NOT NULL,
+             account_id     TEXT NOT NULL,
+             client_id      TEXT,
+             orig_cl_ord_id TEXT NOT NULL,
+             ord_id         TEXT,
+             request        TEXT NOT NULL,
+             created_at     TEXT NOT NULL
+         );
+         CREATE INDEX replaces_by_order ON replaces (orig_cl_ord_id);
+         CREATE TABLE replace_events (
+             seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+             replace_id TEXT NOT NULL REFERENCES replaces (replace_id),
+             kind       TEXT NOT NULL,
+             cl_ord_id  TEXT,
+             body       TEXT,
+             at         TEXT NOT NULL
+         );
+         CREATE TABLE replace_states (
+             replace_id TEXT PRIMARY KEY NOT NULL REFERENCES replaces (replace_id),
+             outcome    TEXT NOT NULL,
+             detail     TEXT,
+             updated_at TEXT NOT NULL
+         );
+         CREATE INDEX replace_states_by_outcome ON replace_states (outcome);",
+    )?;
+    Ok(())
 }
 
 /// Rebuilds every intent's latest state from its log.
