@@ -22,7 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startApp } from "./driver.mjs";
+import { chooseTheme, startApp } from "./driver.mjs";
 import { makeKey, releaseServer } from "./update-server.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -76,18 +76,6 @@ const invoke = (cmd, args = {}) =>
   );
 const phase = async () => (await invoke("update_status")).value.phase;
 
-/** Switches the theme through the header's Display menu (the dialog closed: it is modal). */
-async function chooseTheme(choice) {
-  const summary = await browser.$('[data-testid="look-settings"] summary');
-  await summary.click();
-  await (await byTest("theme-choice")).selectByAttribute("value", choice);
-  await summary.click();
-  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === choice, {
-    timeout: 5_000,
-    timeoutMsg: `the ${choice} theme was not applied`,
-  });
-}
-
 /** Pictures of the current state in both themes, the dialog reopened as it was; ends dark. */
 async function shots(name) {
   const open = await (await byTest("updates")).isExisting();
@@ -95,17 +83,17 @@ async function shots(name) {
   for (const theme of ["dark", "light"]) {
     if (open) {
       await closeDialog();
-      await chooseTheme(theme);
+      await chooseTheme(browser, theme); // the dialog closed: it is modal
       // Reopened after a failed check, the dialog checks again: picture its answer, not "Checking…".
       const dialog = await openDialog();
       await browser.waitUntil(async () => (await dialog.getAttribute("data-phase")) === was, { timeout: 10_000 });
     } else {
-      await chooseTheme(theme);
+      await chooseTheme(browser, theme);
     }
     await shot(`${name}-${theme}`);
   }
   if (open) await closeDialog();
-  await chooseTheme("dark");
+  await chooseTheme(browser, "dark");
   if (open) await openDialog();
 }
 
