@@ -7,6 +7,7 @@ import {
   createChart,
   createSeriesMarkers,
   type IPriceLine,
+  type ISeriesMarkersPluginApi,
   type SeriesMarker,
   type Time,
   type TickMarkType,
@@ -325,7 +326,6 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     }
   });
 
-  const fills = createSeriesMarkers<Time>(candles, []);
   // Bars change with every tick; the markers only when one moves to another bar or an order fills more.
   const marks = createMemo(() => fillMarks(props.orders, props.symbol, bars(), resolution()), [], {
     equals: (a, b) => a.length === b.length && a.every((m, i) => sameMark(m, b[i])),
@@ -339,9 +339,21 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     color: m.buy ? colors.up : colors.down,
     text: m.text,
   });
+  // The markers plugin re-reads the whole series (`series.data()`, an object per bar) in the
+  // frame after every data change, a live tick's included, markers or not: with 100,000 bars
+  // that is most of a frame (docs/benchmarks.md). So it is attached only while there are fills.
+  let fills: ISeriesMarkersPluginApi<Time> | null = null;
   createEffect(() => {
     applied();
-    fills.setMarkers(marks().map(marker));
+    const list = marks().map(marker);
+    if (list.length === 0) {
+      fills?.detach();
+      fills = null;
+    } else if (fills) {
+      fills.setMarkers(list);
+    } else {
+      fills = createSeriesMarkers<Time>(candles, list);
+    }
   });
 
   // Axis and crosshair labels follow the timeframe and the chosen zone.
