@@ -2,14 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use tauri::ipc::Channel;
+use tauri::ipc::{Channel, Response};
 use tauri::{Runtime, Window};
 
 use super::{DeskState, checked};
 use crate::error::{AppError, AppResult};
 use crate::stream::{Socket, pump_streams};
 use crate::subscriptions::PanelKey;
-use crate::views::market::{BarView, QuoteBatch, StreamsView, SymbolHit};
+use crate::views::bars::BarColumns;
+use crate::views::market::{QuoteBatch, StreamsView, SymbolHit};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.
 const MAX_WATCHED: usize = 200;
@@ -31,6 +32,10 @@ pub fn open_chart_credits(desk: DeskState<'_>) -> AppResult<()> {
     desk.open_page(&CHART_CREDITS.parse().expect("a valid URL"))
 }
 
+/// Bars starting in `[from, to)`, as packed columns ([`BarColumns`], views/bars.rs):
+/// a deep history is 100,000 bars, which as JSON objects cost more to
+/// serialise and parse than everything else in the load (docs/benchmarks.md).
+/// Errors stay JSON `AppError`s.
 #[tauri::command]
 pub async fn chart_history(
     desk: DeskState<'_>,
@@ -38,11 +43,11 @@ pub async fn chart_history(
     resolution: String,
     from: i64,
     to: i64,
-) -> AppResult<Vec<BarView>> {
+) -> AppResult<Response> {
     let c = desk.connected().await?;
     c.require(&["market:information"], "show market data")?;
     let history = checked(&desk, c.client.chart_history(&symbol, &resolution, from, to).await).await?;
-    Ok(history.bars.into_iter().map(BarView::from).collect())
+    Ok(Response::new(BarColumns::from(history.bars.as_slice()).encode()))
 }
 
 /// Sets what one panel of the calling window watches: REST quotes paint at

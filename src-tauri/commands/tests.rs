@@ -575,6 +575,7 @@ fn a_page_from_anywhere_else_gets_no_command() {
     h.ok("session_status", json!({}));
 }
 
+mod chart;
 mod clock_off;
 mod drill;
 mod journal_write_fault;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use aries_client::models::{Bar, SearchHit};
+use aries_client::models::SearchHit;
 use aries_client::stream::{ConnectionState, Quote, Source};
 use serde::Serialize;
 use ts_rs::TS;
@@ -139,8 +139,10 @@ impl From<SearchHit> for SymbolHit {
     }
 }
 
-/// A chart bar; `time` in Unix seconds, as lightweight-charts takes it.
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+/// A chart bar as the UI holds it, decoded from `chart_history`'s columns
+/// (views/bars.rs, ui/src/chart/columns.ts); `time` in Unix seconds, as
+/// lightweight-charts takes it.
+#[derive(Clone, Debug, PartialEq, TS)]
 #[ts(export)]
 pub struct BarView {
     #[ts(type = "number")]
@@ -150,10 +152,4 @@ pub struct BarView {
     pub low: f64,
     pub close: f64,
     pub volume: Option<f64>,
-}
-
-impl From<Bar> for BarView {
-    fn from(bar: Bar) -> Self {
-        BarView { time: bar.time, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume }
-    }
 }

@@ -4,6 +4,7 @@
 //! Money, quantities and order prices are decimal strings; market-data
 //! display values are numbers.
 
+pub mod bars;
 pub mod market;
 pub mod orders;
 pub mod session;

@@ -61,6 +61,67 @@ async function readout(name) {
   return result;
 }
 
+/**
+ * Splits each quote batch's path in the page, beside the readout's total: from
+ * Rust's send to the Channel's callback (delivery: eval, or eval + fetch for
+ * 8 KiB and more), the page's apply (the quote book, the chart's last bar), and
+ * the wait for the next animation frame. It wraps the lookup of Tauri's
+ * callback map (as the e2e secrets check does), so it sees every delivery.
+ */
+function tracePaths() {
+  return browser.execute(() => {
+    const clock = () => performance.timeOrigin + performance.now();
+    window.__paths = [];
+    const callbacks = window.__TAURI_INTERNALS__.callbacks;
+    const get = Map.prototype.get.bind(callbacks);
+    Object.defineProperty(callbacks, "get", {
+      value: (id) => {
+        const callback = get(id);
+        return (
+          callback &&
+          ((data) => {
+            const batch = data?.message;
+            const quotes = batch?.quotes;
+            if (typeof batch?.sentAtMs !== "number" || !Array.isArray(quotes) || quotes.length === 0) return callback(data);
+            const received = clock();
+            const result = callback(data);
+            const applied = clock();
+            requestAnimationFrame(() => {
+              const painted = clock();
+              const bytes = JSON.stringify(batch).length;
+              window.__paths.push({ sent: batch.sentAtMs, received, applied, painted, quotes: quotes.length, bytes });
+            });
+            return result;
+          })
+        );
+      },
+    });
+  });
+}
+
+/** The traced paths since the last call, summarised (nearest-rank p50 and p99, as the readout). */
+async function paths(name) {
+  const all = await browser.execute(() => window.__paths.splice(0));
+  const rank = (xs, q) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? NaN;
+  };
+  const part = (f) => {
+    const xs = all.map(f);
+    return { p50: rank(xs, 0.5), p99: rank(xs, 0.99), max: Math.max(...xs) };
+  };
+  return {
+    name,
+    count: all.length,
+    deliver: part((p) => p.received - p.sent),
+    apply: part((p) => p.applied - p.received),
+    frame: part((p) => p.painted - p.applied),
+    total: part((p) => p.painted - p.sent),
+    fetched: all.filter((p) => p.bytes >= 8192).length,
+    quotes: part((p) => p.quotes),
+  };
+}
+
 async function watchlist() {
   return browser.execute(() =>
     [...document.querySelectorAll('[data-testid^="quote-"]')].map((r) => r.dataset.testid.slice("quote-".length)),
@@ -85,8 +146,10 @@ try {
   for (const symbol of await watchlist()) {
     if (symbol !== "AAPL") await (await browser.$(`[aria-label="Remove ${symbol}"]`)).click();
   }
+  await tracePaths();
   await sleep(PHASE_MS);
   const baseline = await readout("baseline-1-symbol");
+  const baselinePaths = await paths("baseline-1-symbol");
 
   // Load: fifty watched symbols and the chart.
   const input = await byTest("watch-input");
@@ -101,8 +164,10 @@ try {
     timeoutMsg: "the fifty symbols did not all reach the watchlist",
   });
   await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await browser.execute(() => window.__paths.splice(0)); // the adds' batches are not the phase's
   await sleep(PHASE_MS);
   const load = await readout("load-50-symbols-chart");
+  const loadPaths = await paths("load-50-symbols-chart");
 
   // Rust stamps with the system clock; the page reads timeOrigin + now(). Any gap between the
   // page's two clocks would bias every sample, so it is printed beside them.
@@ -111,6 +176,14 @@ try {
   console.log(`tick-to-paint, ${date} UTC, ${appBinary}`);
   for (const r of [baseline, load]) {
     console.log(`${r.name.padEnd(24)} samples ${String(r.count).padStart(6)}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
+  }
+  console.log("where it goes, per batch with quotes (p50 / p99 / max, ms; traced in the page):");
+  for (const r of [baselinePaths, loadPaths]) {
+    const f = (x) => `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} / ${x.max.toFixed(1)}`;
+    console.log(
+      `${r.name.padEnd(24)} batches ${r.count}  send→callback ${f(r.deliver)}  apply ${f(r.apply)}  ` +
+        `→next frame ${f(r.frame)}  total ${f(r.total)}  quotes/batch p50 ${r.quotes.p50}  ≥8 KiB (eval + fetch) ${r.fetched}`,
+    );
   }
   console.log(`page clocks: Date.now() − (performance.timeOrigin + performance.now()) = ${skew.toFixed(1)} ms`);
   const ratio = load.p99 / baseline.p99;

@@ -621,9 +621,17 @@ async function restingBuyInRange() {
   const resolution = await chartAttr("data-resolution");
   const now = Math.floor(Date.now() / 1000);
   const span = 60 * 60 * (resolution === "1" ? 1 : 5);
-  const bars = (await invokeInPage("chart_history", { symbol: "AAPL", resolution, from: now - span, to: now + 60 })).value;
-  const last = bars.at(-1).close;
-  const low = Math.min(...bars.map((b) => b.low));
+  const args = { symbol: "AAPL", resolution, from: now - span, to: now + 60 };
+  // The answer is binary (src-tauri/views/bars.rs): read the low and close columns in the page.
+  const { lows, closes } = await browser.execute(async (args) => {
+    const answer = await window.__TAURI_INTERNALS__.invoke("chart_history", args);
+    const n = new DataView(answer).getUint32(8, true);
+    const column = (k) => Array.from(new Float64Array(answer, 16 + k * n * 8, n));
+    return { lows: column(3), closes: column(4) };
+  }, args);
+  assert.ok(closes.length > 0, "AAPL has recent bars");
+  const last = closes.at(-1);
+  const low = Math.min(...lows);
   return Math.min((last + low) / 2, last * 0.998).toFixed(2);
 }
 

@@ -41,14 +41,28 @@ describe("ipc", () => {
     await ipc.cancelOrder("SIM-1", "C1");
     await ipc.setRedirect("loopback");
     await ipc.setNotifications(false);
-    await ipc.chartHistory("AAPL", "5", 1_700_000_000, 1_700_090_000);
     expect(invoke.mock.calls).toEqual([
       ["place_order", { ticket, clientId: "cid-1" }],
       ["cancel_order", { accountId: "SIM-1", clOrdId: "C1" }],
       ["set_redirect", { redirect: "loopback" }],
       ["set_notifications", { enabled: false }],
+    ]);
+  });
+
+  it("decodes chart_history's binary answer into columns; anything else is an AppError", async () => {
+    // A header alone: no bars (chart/columns.test.ts reads real bars).
+    const none = new Uint8Array([66, 65, 82, 83, 1, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0]).buffer;
+    invoke.mockResolvedValue(none);
+    const columns = await ipc.chartHistory("AAPL", "5", 1_700_000_000, 1_700_090_000);
+    expect(invoke.mock.calls).toEqual([
       ["chart_history", { symbol: "AAPL", resolution: "5", from: 1_700_000_000, to: 1_700_090_000 }],
     ]);
+    expect(columns.time.length).toBe(0);
+    invoke.mockResolvedValue([{ time: 1, open: 1, high: 1, low: 1, close: 1, volume: null }]);
+    await expect(ipc.chartHistory("AAPL", "5", 0, 1)).rejects.toMatchObject({
+      code: "unexpected",
+      message: expect.stringContaining("not a bar-columns answer"),
+    });
   });
 
   it("rejects with Rust's AppError as it came", async () => {

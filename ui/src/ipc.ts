@@ -6,7 +6,7 @@ import type {
   AccountEventView,
   AccountView,
   BalancesView,
-  BarView,
+  BarColumns,
   CancelReport,
   Command,
   Drill,
@@ -28,6 +28,7 @@ import type {
   WatchlistsView,
   UpdateView,
 } from "./bindings";
+import { decodeBarColumns } from "./chart/columns";
 import { toAppError } from "./errors";
 
 /** The one invoke: `command` must be one of Rust's (bindings/commands.ts, generated from the list it registers). */
@@ -56,9 +57,18 @@ export const drill = (which: Drill) => call<Drill[]>("drill", { drill: which });
 export const openChartCredits = () => call<void>("open_chart_credits");
 export const accounts = () => call<AccountView[]>("accounts");
 export const searchSymbols = (query: string) => call<SymbolHit[]>("search_symbols", { query });
-/** Bars starting in [from, to) (Unix seconds), oldest first; empty when there are none (UDF no_data). */
-export const chartHistory = (symbol: string, resolution: string, from: number, to: number) =>
-  call<BarView[]>("chart_history", { symbol, resolution, from, to });
+/**
+ * Bars starting in [from, to) (Unix seconds), oldest first, as columns over the
+ * answer's bytes (Rust answers binary: chart/columns.ts); none when there are none (UDF no_data).
+ */
+export async function chartHistory(symbol: string, resolution: string, from: number, to: number): Promise<BarColumns> {
+  const answer = await call<ArrayBuffer>("chart_history", { symbol, resolution, from, to });
+  try {
+    return decodeBarColumns(answer);
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
 export const previewOrder = (ticket: OrderTicket) => call<PreviewView>("preview_order", { ticket });
 export const placeOrder = (ticket: OrderTicket, clientId: string) =>
   call<PlaceResult>("place_order", { ticket, clientId });

@@ -9,6 +9,7 @@ export type { AccountEventView } from "./AccountEventView";
 export type { AccountView } from "./AccountView";
 export type { AppError } from "./AppError";
 export type { BalancesView } from "./BalancesView";
+export type { BarColumns } from "./BarColumns";
 export type { BarView } from "./BarView";
 export type { CancelReport } from "./CancelReport";
 export type { Command } from "./commands";

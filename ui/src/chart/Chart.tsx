@@ -7,13 +7,14 @@ import {
   createChart,
   createSeriesMarkers,
   type IPriceLine,
+  type ISeriesMarkersPluginApi,
   type SeriesMarker,
   type Time,
   type TickMarkType,
   type UTCTimestamp,
 } from "lightweight-charts";
 import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
-import type { AppError, BarView, OrderView } from "../bindings";
+import type { AppError, BarColumns, BarView, OrderView } from "../bindings";
 import { toAppError } from "../errors";
 import * as fmt from "../format";
 import * as ipc from "../ipc";
@@ -28,6 +29,7 @@ import {
   barSeconds,
   candle,
   changeAt,
+  fromColumns,
   isResolution,
   mergeOlder,
   periodOf,
@@ -36,7 +38,9 @@ import {
   volumeBar,
   volumeDelta,
   type Resolution,
+  type Series,
 } from "./bars";
+import { barCount } from "./columns";
 import { fillMarks, orderLines, type FillMark, type OrderLine } from "./marks";
 import { tickLabel, timeLabel, type Zone } from "./time";
 
@@ -46,11 +50,13 @@ type ChartState = "loading" | "ready" | "empty" | "error";
 type DrawStep = "bars" | "candles" | "volumes" | "scroll";
 
 /**
- * Where a span's time went, in ms: the IPC call, bars → series, drawing (each
- * step of it in `steps`), and the wait for the next frame.
+ * Where a span's time went, in ms: clearing the chart (as a load does), the
+ * IPC call, columns → bars and series, drawing (each step of it in `steps`),
+ * and the wait for the next frame.
  */
 type SpanTimes = {
   bars: number;
+  clearMs: number;
   fetchMs: number;
   convertMs: number;
   drawMs: number;
@@ -86,16 +92,16 @@ const ZONES: { id: Zone; label: string; title: string }[] = [
 ];
 
 /** The newest bars before `to`; an empty span is widened back, doubling, over gaps like weekends. */
-async function barsBefore(symbol: string, resolution: Resolution, to: number): Promise<BarView[]> {
+async function barsBefore(symbol: string, resolution: Resolution, to: number): Promise<BarColumns | null> {
   let span = PAGE_BARS * barSeconds(resolution);
   for (let i = 0; i < WIDENINGS && to > 1; i++) {
     const from = Math.max(1, to - span);
-    const bars = await ipc.chartHistory(symbol, resolution, from, to);
-    if (bars.length > 0) return bars;
+    const columns = await ipc.chartHistory(symbol, resolution, from, to);
+    if (barCount(columns) > 0) return columns;
     to = from;
     span *= 2;
   }
-  return [];
+  return null;
 }
 
 // Timeframe and time zone are remembered per chart; they hold nothing secret.
@@ -206,7 +212,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
   const timeScale = chart.timeScale();
 
   /** `lap` marks the end of each step (the benchmark times them; nothing else passes one). */
-  function draw(list: BarView[], series = toSeries(list, colors.volume), lap = (_: DrawStep) => {}) {
+  function draw(list: BarView[], series: Series = toSeries(list, colors.volume), lap = (_: DrawStep) => {}) {
     setBars(list);
     lap("bars");
     candles.setData(series.candles);
@@ -216,7 +222,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
   }
 
   /** A first page on screen: drawn, then scrolled to the newest bar at once. */
-  function showNewest(list: BarView[], series?: ReturnType<typeof toSeries>, lap = (_: DrawStep) => {}) {
+  function showNewest(list: BarView[], series?: Series, lap = (_: DrawStep) => {}) {
     draw(list, series, lap);
     // scrollToRealTime animates, and paging would start from the old position mid-way.
     timeScale.scrollToPosition(RIGHT_OFFSET, false);
@@ -236,8 +242,11 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const page = await barsBefore(symbol, res, Math.floor(Date.now() / 1000) + 60);
       if (mine !== generation) return;
       // Scrolled to the newest bar, and only then "ready", which lets paging run.
-      showNewest(page);
-      setState(page.length > 0 ? "ready" : "empty");
+      if (page) {
+        const { bars: list, series } = fromColumns(page, colors.volume);
+        showNewest(list, series);
+      }
+      setState(page ? "ready" : "empty");
     } catch (err) {
       if (mine !== generation) return;
       setLoadError(toAppError(err));
@@ -249,7 +258,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     const mine = generation;
     const first = bars()[0];
     if (!first || exhausted) return;
-    let page: BarView[];
+    let page: BarColumns | null;
     try {
       page = await barsBefore(props.symbol, resolution(), first.time);
     } catch (err) {
@@ -257,12 +266,12 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       return;
     }
     if (mine !== generation) return;
-    if (page.length === 0) {
+    if (!page) {
       exhausted = true;
       return;
     }
     // Read bars() again: live ticks may have moved the last bar meanwhile.
-    const merged = mergeOlder(page, bars());
+    const merged = mergeOlder(fromColumns(page, colors.volume).bars, bars());
     const added = merged.length - bars().length;
     const range = timeScale.getVisibleLogicalRange();
     draw(merged);
@@ -317,7 +326,6 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     }
   });
 
-  const fills = createSeriesMarkers<Time>(candles, []);
   // Bars change with every tick; the markers only when one moves to another bar or an order fills more.
   const marks = createMemo(() => fillMarks(props.orders, props.symbol, bars(), resolution()), [], {
     equals: (a, b) => a.length === b.length && a.every((m, i) => sameMark(m, b[i])),
@@ -331,9 +339,21 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     color: m.buy ? colors.up : colors.down,
     text: m.text,
   });
+  // The markers plugin re-reads the whole series (`series.data()`, an object per bar) in the
+  // frame after every data change, a live tick's included, markers or not: with 100,000 bars
+  // that is most of a frame (docs/benchmarks.md). So it is attached only while there are fills.
+  let fills: ISeriesMarkersPluginApi<Time> | null = null;
   createEffect(() => {
     applied();
-    fills.setMarkers(marks().map(marker));
+    const list = marks().map(marker);
+    if (list.length === 0) {
+      fills?.detach();
+      fills = null;
+    } else if (fills) {
+      fills.setMarkers(list);
+    } else {
+      fills = createSeriesMarkers<Time>(candles, list);
+    }
   });
 
   // Axis and crosshair labels follow the timeframe and the chosen zone.
@@ -384,10 +404,12 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     // (the chart paints in a frame callback it queued during setData, so before ours).
     showSpan: async (from, to) => {
       const mine = ++generation;
+      const cleared = performance.now();
+      draw([]);
       const started = performance.now();
-      const list = await ipc.chartHistory(props.symbol, resolution(), from, to);
+      const columns = await ipc.chartHistory(props.symbol, resolution(), from, to);
       const fetched = performance.now();
-      const series = toSeries(list, colors.volume);
+      const { bars: list, series } = fromColumns(columns, colors.volume);
       const converted = performance.now();
       const steps: Record<DrawStep, number> = { bars: 0, candles: 0, volumes: 0, scroll: 0 };
       let last = converted;
@@ -402,6 +424,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const painted = performance.now();
       return {
         bars: list.length,
+        clearMs: started - cleared,
         fetchMs: fetched - started,
         convertMs: converted - fetched,
         drawMs: drawn - converted,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BarView } from "../bindings";
-import { applyTick, barStart, changeAt, mergeOlder, toSeries, volumeDelta } from "./bars";
+import { applyTick, barStart, changeAt, fromColumns, mergeOlder, toSeries, volumeDelta } from "./bars";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const bar = (time: number, over: Partial<BarView> = {}): BarView => ({
@@ -24,6 +24,36 @@ describe("bars to series", () => {
       { time: 120, value: 1000, color: "red" },
       { time: 180 }, // no volume (an index): a gap, not a zero column
     ]);
+  });
+});
+
+describe("columns to bars and series", () => {
+  const columns = {
+    time: Float64Array.of(60, 120, 180),
+    open: Float64Array.of(100, 100, 100),
+    high: Float64Array.of(101, 101, 101),
+    low: Float64Array.of(99, 99, 99),
+    close: Float64Array.of(100.5, 99.5, 100.5),
+    volume: Float64Array.of(1000, 1000, NaN),
+  };
+
+  it("gives the bars and the series toSeries gives for them, in one pass", () => {
+    const { bars, series } = fromColumns(columns, colors);
+    const expected = [bar(60), bar(120, { close: 99.5 }), bar(180, { volume: null })];
+    expect(bars).toEqual(expected);
+    expect(series.volumes).toEqual(toSeries(expected, colors).volumes);
+  });
+
+  it("hands each bar to the chart as its candle, without a copy", () => {
+    const { bars, series } = fromColumns(columns, colors);
+    expect(series.candles).toBe(bars);
+    expect(series.candles[1]).toMatchObject({ time: 120, open: 100, high: 101, low: 99, close: 99.5 });
+  });
+
+  it("reads no columns as no bars", () => {
+    const none = new Float64Array(0);
+    const empty = { time: none, open: none, high: none, low: none, close: none, volume: none };
+    expect(fromColumns(empty, colors)).toEqual({ bars: [], series: { candles: [], volumes: [] } });
   });
 });
 
