@@ -12,11 +12,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startApp } from "../e2e/driver.mjs";
+import { appBinary, signInEnv, startApp } from "../e2e/driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const BIG = 100_000;
 const SMALL = 1_000;
@@ -27,12 +25,7 @@ const { browser, stop } = await startApp({
   appBinary,
   logFile: join(home, "app.log"),
   env: {
-    XDG_DATA_HOME: join(home, "data"),
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_CACHE_HOME: join(home, "cache"),
-    BROWSER: join(repo, "tests", "e2e", "browser.sh"),
-    E2E_APP_BIN: appBinary,
-    E2E_BROWSER_LOG: join(home, "browser.jsonl"),
+    ...signInEnv({ home, appBinary, browserLog: join(home, "browser.jsonl") }),
     // Only so this script can read the simulator directly with the session's token (the third baseline).
     ARIES_DESK_SIM_RECORD_SECRETS: "1",
   },

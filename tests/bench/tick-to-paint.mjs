@@ -11,11 +11,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startApp } from "../e2e/driver.mjs";
+import { appBinary, signInEnv, startApp } from "../e2e/driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const artifacts = join(repo, "tests", "bench", "artifacts");
 /** How long each phase collects: the readout's window is one minute, so it then holds only that phase. */
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 62_000);
@@ -32,12 +30,7 @@ const { browser, stop } = await startApp({
   appBinary,
   logFile: join(artifacts, "app.log"),
   env: {
-    XDG_DATA_HOME: join(home, "data"),
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_CACHE_HOME: join(home, "cache"),
-    BROWSER: join(repo, "tests", "e2e", "browser.sh"),
-    E2E_APP_BIN: appBinary,
-    E2E_BROWSER_LOG: join(artifacts, "browser.jsonl"),
+    ...signInEnv({ home, appBinary, browserLog: join(artifacts, "browser.jsonl") }),
   },
 });
 const byTest = (id) => browser.$(`[data-testid="${id}"]`);

@@ -12,11 +12,9 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chooseTheme, startApp } from "./driver.mjs";
+import { appBinary, chooseTheme, invokeInPage, signInEnv, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
 const appLog = join(artifacts, "app.log");
 const browserLog = join(artifacts, "browser.jsonl");
@@ -51,18 +49,7 @@ const notifications = () =>
 const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
 const byTest = (id) => browser.$(`[data-testid="${id}"]`);
 
-/** Runs a command from inside the page, as the UI would; plain data back (no `error` key for webdriverio). */
-function invokeInPage(cmd, args = {}) {
-  return browser.execute(
-    (cmd, args) =>
-      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
-        (value) => ({ ok: true, value }),
-        (reason) => ({ ok: false, reason: JSON.stringify(reason) }),
-      ),
-    cmd,
-    args,
-  );
-}
+const invoke = (cmd, args) => invokeInPage(browser, cmd, args);
 
 /**
  * Records everything Rust hands the page from here on, for the secrets check, and
@@ -126,12 +113,7 @@ before(async () => {
     appBinary,
     logFile: appLog,
     env: {
-      XDG_DATA_HOME: join(home, "data"),
-      XDG_CONFIG_HOME: join(home, "config"),
-      XDG_CACHE_HOME: join(home, "cache"),
-      BROWSER: join(repo, "tests", "e2e", "browser.sh"),
-      E2E_APP_BIN: appBinary,
-      E2E_BROWSER_LOG: browserLog,
+      ...signInEnv({ home, appBinary, browserLog: browserLog }),
       ARIES_DESK_SIM_RECORD_SECRETS: "1",
       ARIES_DESK_LOG_FILE: appLog,
       // As verbose as a user asked to send logs would be.
@@ -159,9 +141,9 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
   assert.match(simulator, /^http:\/\/127\.0\.0\.1:\d+$/);
   await (await byTest("sign-in")).waitForDisplayed({ timeout: 15_000 });
 
-  const denied = await invokeInPage("plugin:app|version");
+  const denied = await invoke("plugin:app|version");
   assert.equal(denied.ok, false, "core:app is not granted to the window");
-  const notSignedIn = await invokeInPage("accounts");
+  const notSignedIn = await invoke("accounts");
   assert.equal(notSignedIn.ok, false);
   assert.equal(JSON.parse(notSignedIn.reason).code, "not_signed_in");
 
@@ -170,7 +152,7 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
 });
 
 test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
-  const status = await invokeInPage("session_status");
+  const status = await invoke("session_status");
   assert.equal(status.value.vault, "needsPassphrase", "no secret service runs here, and nothing is saved yet");
   const passphrase = await byTest("passphrase");
   await passphrase.waitForDisplayed({ timeout: 10_000 });
@@ -180,11 +162,11 @@ test("without a keychain, a first run offers to keep the sign-in under a chosen 
   await (await byTest("passphrase-mismatch")).waitForDisplayed({ timeout: 5_000 });
   await shot("02a-passphrase-mismatch");
   await browser.keys("Enter");
-  assert.equal((await invokeInPage("session_status")).value.vault, "needsPassphrase", "a mismatch saves nothing");
+  assert.equal((await invoke("session_status")).value.vault, "needsPassphrase", "a mismatch saves nothing");
   await (await byTest("passphrase-repeat")).setValue("correct horse battery staple");
   await shot("02b-passphrase-chosen");
   await browser.keys("Enter");
-  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.vault === "passphrase", {
+  await browser.waitUntil(async () => (await invoke("session_status")).value.vault === "passphrase", {
     timeout: 20_000,
     timeoutMsg: "the vault did not open",
   });
@@ -198,7 +180,7 @@ test("signs in through the system browser and the deep link", async () => {
   const run = JSON.parse(readFileSync(browserLog, "utf8").trim().split("\n").at(-1));
   assert.match(run.redirect, /^dev\.ariesdesk:\/oauth\/callback\?code=/, "the redirect went through the app's scheme");
   assert.ok(run.launched, "the stand-in browser launched the app with the redirect");
-  const session = (await invokeInPage("session_status")).value;
+  const session = (await invoke("session_status")).value;
   assert.equal(session.phase, "signedIn");
   assert.ok(session.accounts.some((a) => a.isSim) && session.accounts.some((a) => !a.isSim));
   await shot("03-signed-in");
@@ -206,7 +188,7 @@ test("signs in through the system browser and the deep link", async () => {
 
 let simAccount;
 test("the sim account is picked and marked, and a live quote changes", async () => {
-  const session = (await invokeInPage("session_status")).value;
+  const session = (await invoke("session_status")).value;
   simAccount = session.accounts.find((a) => a.isSim).id;
   await (await byTest(`account-${simAccount}`)).click();
   const last = await browser.$('[data-testid="quote-AAPL"] [data-testid="last"]');
@@ -349,7 +331,7 @@ test("the panels resize by mouse and keyboard, and the layout survives a reload"
     timeoutMsg: "the chart did not follow its splitter",
   });
 
-  const session = (await invokeInPage("session_status")).value;
+  const session = (await invoke("session_status")).value;
   const key = `aries-desk.layout.${session.mode}:${session.user.id}`;
   const stored = JSON.parse(await browser.execute((k) => localStorage.getItem(k), key));
   assert.deepEqual([stored.sideWidth, stored.chartHeight], [624, chartBefore - 64], "saved under the user's key");
@@ -392,7 +374,7 @@ test("the panels resize by mouse and keyboard, and the layout survives a reload"
 const focused = () => browser.execute(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
 
 test("an order goes from symbol search to confirmed with the keyboard alone; Enter alone never places it", async () => {
-  const known = new Set((await invokeInPage("list_orders", { accountId: simAccount })).value.map((o) => o.clientId));
+  const known = new Set((await invoke("list_orders", { accountId: simAccount })).value.map((o) => o.clientId));
   // Far below MSFT's price, so it rests. No letter twice in a row: WebKitWebDriver was seen to drop
   // the second of two equal keys sent in one go ("AAPL" arrived as "APL").
   const price = "123.45";
@@ -417,7 +399,7 @@ test("an order goes from symbol search to confirmed with the keyboard alone; Ent
   await browser.pause(1_500);
   assert.ok(await (await byTest("confirm-panel")).isDisplayed(), "a second Enter leaves the preview as it was");
   const fresh = async () =>
-    (await invokeInPage("list_orders", { accountId: simAccount })).value.filter((o) => !known.has(o.clientId));
+    (await invoke("list_orders", { accountId: simAccount })).value.filter((o) => !known.has(o.clientId));
   assert.equal((await fresh()).length, 0, "Enter alone placed nothing");
   await shot("04f-keyboard-preview");
   await browser.keys("Tab");
@@ -655,7 +637,7 @@ test("a limit order goes through preview and confirm, and works", async () => {
   await row.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the order never showed as working" });
   clientId = await row.getAttribute("data-client-id");
   assert.match(clientId, /^desk-/);
-  const orders = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  const orders = (await invoke("list_orders", { accountId: simAccount })).value;
   assert.equal(orders.filter((o) => o.clientId === clientId).length, 1, "placed exactly once");
   await shot("06-working");
 });
@@ -732,7 +714,7 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
     timeout: 20_000,
     timeoutMsg: "the row did not follow the new clOrdId",
   });
-  const atAries = (await invokeInPage("list_orders", { accountId: simAccount })).value.filter(
+  const atAries = (await invoke("list_orders", { accountId: simAccount })).value.filter(
     (o) => o.clientId === intent,
   );
   assert.equal(atAries.length, 1, "one order for the intent");
@@ -741,7 +723,7 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
   await waitForChart("order-lines", (v) => v === `BUY 4 LMT @ ${Number(newPrice)}`, "the line did not follow the change");
   const newId = atAries[0].clOrdId;
   assert.notEqual(newId, firstId, "the old id is dead");
-  const dead = await invokeInPage("cancel_order", { accountId: simAccount, clOrdId: firstId });
+  const dead = await invoke("cancel_order", { accountId: simAccount, clOrdId: firstId });
   assert.match(dead.reason ?? "", /order.not_working/, "the old id cannot be canceled");
 
   // Click selects the row and opens its details: the clOrdId chain across the replace.
@@ -762,7 +744,7 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
     timeout: 20_000,
     timeoutMsg: "the modified order was not canceled",
   });
-  const after = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  const after = (await invoke("list_orders", { accountId: simAccount })).value;
   assert.equal(after.find((o) => o.clientId === intent).status, "CANCELED");
   await waitForChart("order-lines", (v) => v === "", "the canceled order's line stayed");
   await shot("07e-modified-canceled");
@@ -771,22 +753,22 @@ test("a working limit order is modified inline, then canceled by keyboard", asyn
 test("older orders load from Aries's history as the list scrolls: page 2", async () => {
   // More filled orders than one history page holds (25): market buys and sells of 1, net flat.
   for (let i = 0; i < 24; i++) {
-    const placed = await invokeInPage("place_order", {
+    const placed = await invoke("place_order", {
       ticket: { accountId: simAccount, symbol: "AAPL", side: i % 2 ? "SELL" : "BUY", kind: "MARKET",
         quantity: "1", limitPrice: null, stopPrice: null, tif: "DAY" },
       clientId: `e2e-history-${Date.now()}-${i}`,
     });
     assert.equal(placed.value?.outcome, "accepted", JSON.stringify(placed));
   }
-  const page1 = (await invokeInPage("order_history", { accountId: simAccount, cursor: null, limit: 25 })).value;
+  const page1 = (await invoke("order_history", { accountId: simAccount, cursor: null, limit: 25 })).value;
   assert.ok(page1.nextCursor, "a second page exists");
-  const page2 = (await invokeInPage("order_history", { accountId: simAccount, cursor: page1.nextCursor, limit: 25 }))
+  const page2 = (await invoke("order_history", { accountId: simAccount, cursor: page1.nextCursor, limit: 25 }))
     .value;
   const ids1 = new Set(page1.orders.map((o) => o.clOrdId));
   assert.ok(page2.orders.length > 0 && page2.orders.every((o) => !ids1.has(o.clOrdId)), "page 2 holds other orders");
 
   // Choosing the account again loads the history's first page afresh.
-  const other = (await invokeInPage("session_status")).value.accounts.find((a) => a.id !== simAccount).id;
+  const other = (await invoke("session_status")).value.accounts.find((a) => a.id !== simAccount).id;
   await (await byTest(`account-${other}`)).click();
   await (await byTest(`account-${simAccount}`)).click();
   await (await byTest("orders-tab-filled")).click();
@@ -809,7 +791,7 @@ test("older orders load from Aries's history as the list scrolls: page 2", async
 test("cancel all working lists the orders, asks once and reports each", async () => {
   const ids = [];
   for (const quantity of ["1", "2"]) {
-    const placed = await invokeInPage("place_order", {
+    const placed = await invoke("place_order", {
       ticket: { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "LIMIT", quantity, limitPrice: "1.00",
         stopPrice: null, tif: "DAY" },
       clientId: `e2e-cancel-all-${Date.now()}-${quantity}`,
@@ -831,7 +813,7 @@ test("cancel all working lists the orders, asks once and reports each", async ()
   const report = await byTest("cancel-all-report");
   await report.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no report" });
   assert.equal((await report.getText()).match(/canceled \(CANCELED\)/g)?.length, 2, await report.getText());
-  const listed = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  const listed = (await invoke("list_orders", { accountId: simAccount })).value;
   for (const id of ids) assert.equal(listed.find((o) => o.clOrdId === id)?.status, "CANCELED");
   await shot("07h-cancel-all-report");
 });
@@ -860,7 +842,7 @@ async function previewRestingBuy() {
 
 /** Rows of Aries's own records for an intent (the journal-only row of an unknown intent has no clOrdId). */
 async function heldAtAries(clientId) {
-  const active = (await invokeInPage("list_orders", { accountId: simAccount })).value;
+  const active = (await invoke("list_orders", { accountId: simAccount })).value;
   return active.filter((o) => o.clientId === clientId && o.clOrdId !== "").length;
 }
 
@@ -880,7 +862,7 @@ test("an order whose answer never came is UNKNOWN, explains itself and is not se
     timeoutMsg: "the UNKNOWN row does not say why",
   });
   assert.match(await (await browser.$(".outcome")).getText(), /UNKNOWN/);
-  const again = await invokeInPage("place_order", {
+  const again = await invoke("place_order", {
     ticket: { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "LIMIT", quantity: "2",
       limitPrice: "1.00", stopPrice: null, tif: "DAY" },
     clientId: unknownId,
@@ -976,7 +958,7 @@ test("a market buy fills, and the positions and balances panels follow", async (
     timeout: 30_000,
     timeoutMsg: "the cash did not change",
   });
-  const listed = (await invokeInPage("positions", { accountId: simAccount })).value;
+  const listed = (await invoke("positions", { accountId: simAccount })).value;
   assert.equal(Number(listed.find((p) => p.symbol === "AAPL")?.quantity), qtyBefore + 5, "Aries agrees");
   await shot("07d-position");
   await shot("07d-chart-fills");
@@ -1032,7 +1014,7 @@ test("the fill showed one OS notification with its terms; switched off, the next
   const toggle = await byTest("notifications-toggle");
   assert.equal(await toggle.isSelected(), true, "on by default");
   await toggle.click();
-  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.notifications === false, {
+  await browser.waitUntil(async () => (await invoke("session_status")).value.notifications === false, {
     timeout: 10_000,
     timeoutMsg: "notifications were not turned off",
   });
@@ -1041,8 +1023,8 @@ test("the fill showed one OS notification with its terms; switched off, the next
 
   const ticket = { accountId: simAccount, symbol: "AAPL", side: "BUY", kind: "MARKET", quantity: "1",
     limitPrice: null, stopPrice: null, tif: "DAY" };
-  const preview = await invokeInPage("preview_order", { ticket });
-  const placed = await invokeInPage("place_order", { ticket, clientId: preview.value.clientId });
+  const preview = await invoke("preview_order", { ticket });
+  const placed = await invoke("place_order", { ticket, clientId: preview.value.clientId });
   assert.equal(placed.value.outcome, "accepted", JSON.stringify(placed));
   await browser.waitUntil(async () => Boolean(await filledAtAries((o) => o.clientId === preview.value.clientId)), {
     timeout: 30_000,
@@ -1052,14 +1034,14 @@ test("the fill showed one OS notification with its terms; switched off, the next
   assert.equal(notifications().length, notifiedBeforeBuy + 1, "nothing while notifications are off");
 
   await toggle.click();
-  await browser.waitUntil(async () => (await invokeInPage("session_status")).value.notifications === true, {
+  await browser.waitUntil(async () => (await invoke("session_status")).value.notifications === true, {
     timeout: 10_000,
     timeoutMsg: "notifications were not turned back on",
   });
 });
 
 test("a forged callback with a wrong state is refused and changes nothing", async () => {
-  const before = (await invokeInPage("session_status")).value;
+  const before = (await invoke("session_status")).value;
   const presented = async () => (await (await fetch(`${simulator}/__sim/secrets`)).json()).verifiers.length;
   const verifiersBefore = await presented();
   const forged = spawn(appBinary, ["dev.ariesdesk:/oauth/callback?code=forged-code&state=not-the-state"], {
@@ -1073,7 +1055,7 @@ test("a forged callback with a wrong state is refused and changes nothing", asyn
   assert.deepEqual([code, signal], [0, null], `the second process ended with ${code ?? signal}`);
   assert.match(said, /handed the arguments to the running Aries Desk/);
   await browser.pause(1500);
-  const afterForge = (await invokeInPage("session_status")).value;
+  const afterForge = (await invoke("session_status")).value;
   assert.equal(afterForge.phase, "signedIn");
   assert.deepEqual(afterForge.user, before.user);
   assert.deepEqual(afterForge.accounts, before.accounts);
@@ -1111,7 +1093,7 @@ test("signs out", async () => {
     const errors = await browser.execute(() => window.__errors);
     throw new Error(`${error.message}; page errors: ${JSON.stringify(errors)}`);
   }
-  const status = (await invokeInPage("session_status")).value;
+  const status = (await invoke("session_status")).value;
   assert.equal(status.phase, "signedOut");
   assert.equal(status.user, null);
   await shot("09-signed-out");
@@ -1126,7 +1108,7 @@ test("a read-only sign-in disables the ticket and says what each missing permiss
   const logBefore = readFileSync(appLog, "utf8").length;
   await (await byTest("sign-in")).click();
   await (await byTest("read-only")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "no read-only session" });
-  const session = (await invokeInPage("session_status")).value;
+  const session = (await invoke("session_status")).value;
   assert.ok(!session.scopes.includes("order:execution") && !session.scopes.includes("market:information"));
   assert.match(await (await byTest("ticket-read-only")).getText(), /read-only.*order:execution/s);
   assert.equal(await (await byTest("preview")).isEnabled(), false, "the ticket cannot be used");
@@ -1147,7 +1129,7 @@ test("a read-only sign-in disables the ticket and says what each missing permiss
     timeout: 20_000,
     timeoutMsg: "the account socket, which the scopes allow, never streamed",
   });
-  const refused = await invokeInPage("preview_order", {
+  const refused = await invoke("preview_order", {
     ticket: {
       accountId: session.accounts.find((a) => a.isSim).id, symbol: "AAPL", side: "BUY", kind: "LIMIT",
       quantity: "1", limitPrice: "1.00", stopPrice: null, tif: "DAY",

@@ -5,8 +5,15 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The app under test: $ARIES_DESK_BIN, else the debug build `cargo build -p aries-desk` made. */
+export const appBinary =
+  process.env.ARIES_DESK_BIN ?? join(resolve(repo, process.env.CARGO_TARGET_DIR ?? "target"), "debug", "aries-desk");
 
 /** A free loopback port, so parallel runs never fight over 4444/4445. */
 function freePort() {
@@ -38,6 +45,22 @@ async function waitForDriver(driver, port) {
     if (Date.now() > deadline) throw new Error("tauri-driver did not start within 30 s");
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The environment of an app that signs in through the stand-in browser
+ * (browser.sh, which logs to `browserLog`), with its data, config and cache
+ * under `home`: nothing of this machine's user is read or written.
+ */
+export function signInEnv({ home, appBinary, browserLog }) {
+  return {
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    BROWSER: join(repo, "tests", "e2e", "browser.sh"),
+    E2E_APP_BIN: appBinary,
+    E2E_BROWSER_LOG: browserLog,
+  };
 }
 
 /** Starts the app under WebDriver with `env` added to the environment and `args` on its command line. */
@@ -97,4 +120,17 @@ export async function chooseTheme(browser, choice) {
     timeout: 5_000,
     timeoutMsg: `the ${choice} theme was not applied`,
   });
+}
+
+/** Runs a command from inside the page, as the UI does; plain data back, `{ ok, value }` or `{ ok: false, reason }` (no `error` key for webdriverio). */
+export function invokeInPage(browser, cmd, args = {}) {
+  return browser.execute(
+    (cmd, args) =>
+      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+        (value) => ({ ok: true, value }),
+        (reason) => ({ ok: false, reason: JSON.stringify(reason) }),
+      ),
+    cmd,
+    args,
+  );
 }

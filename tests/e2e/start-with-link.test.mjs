@@ -10,11 +10,9 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startApp } from "./driver.mjs";
+import { appBinary, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
 const home = mkdtempSync(join(tmpdir(), "aries-desk-cold-"));
 

@@ -22,12 +22,10 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chooseTheme, startApp } from "./driver.mjs";
+import { appBinary, chooseTheme, invokeInPage, signInEnv, startApp } from "./driver.mjs";
 import { makeKey, releaseServer } from "./update-server.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
 const appLog = join(artifacts, "updates.log");
 const home = mkdtempSync(join(tmpdir(), "aries-desk-updates-"));
@@ -64,16 +62,7 @@ let simulator;
 
 const byTest = (id) => browser.$(`[data-testid="${id}"]`);
 const shot = (name) => browser.saveScreenshot(join(artifacts, `${name}.png`));
-const invoke = (cmd, args = {}) =>
-  browser.execute(
-    (cmd, args) =>
-      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
-        (value) => ({ ok: true, value }),
-        (reason) => ({ ok: false, reason: JSON.stringify(reason) }),
-      ),
-    cmd,
-    args,
-  );
+const invoke = (cmd, args) => invokeInPage(browser, cmd, args);
 const phase = async () => (await invoke("update_status")).value.phase;
 
 /** Pictures of the current state in both themes, the dialog reopened as it was; ends dark. */
@@ -159,12 +148,7 @@ before(async () => {
     appBinary,
     logFile: appLog,
     env: {
-      XDG_DATA_HOME: join(home, "data"),
-      XDG_CONFIG_HOME: join(home, "config"),
-      XDG_CACHE_HOME: join(home, "cache"),
-      BROWSER: join(repo, "tests", "e2e", "browser.sh"),
-      E2E_APP_BIN: appBinary,
-      E2E_BROWSER_LOG: join(artifacts, "updates-browser.jsonl"),
+      ...signInEnv({ home, appBinary, browserLog: join(artifacts, "updates-browser.jsonl") }),
       ARIES_DESK_LOG_FILE: appLog,
       ARIES_DESK_UPDATE_ENDPOINT: server.endpoint,
       ARIES_DESK_UPDATE_PUBKEY: key.pubkey,

@@ -10,11 +10,9 @@ import { dirname, join, resolve } from "node:path";
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chooseTheme, startApp } from "./driver.mjs";
+import { appBinary, chooseTheme, signInEnv, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = resolve(repo, process.env.CARGO_TARGET_DIR ?? "target");
-const appBinary = process.env.ARIES_DESK_BIN ?? join(targetDir, "debug", "aries-desk");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
 const home = mkdtempSync(join(tmpdir(), "aries-desk-watchlists-"));
 
@@ -50,12 +48,7 @@ async function startAndSignIn(run) {
     appBinary,
     logFile: join(artifacts, `watchlists-${run}.log`),
     env: {
-      XDG_DATA_HOME: join(home, "data"),
-      XDG_CONFIG_HOME: join(home, "config"),
-      XDG_CACHE_HOME: join(home, "cache"),
-      BROWSER: join(repo, "tests", "e2e", "browser.sh"),
-      E2E_APP_BIN: appBinary,
-      E2E_BROWSER_LOG: join(artifacts, `watchlists-browser-${run}.jsonl`),
+      ...signInEnv({ home, appBinary, browserLog: join(artifacts, `watchlists-browser-${run}.jsonl`) }),
       ARIES_DESK_LOG_FILE: join(artifacts, `watchlists-${run}.log`),
     },
   }));
