@@ -177,12 +177,13 @@ struct RevokeRequest {
 }
 
 /// The admin routes: `GET/PUT /__sim/faults`, `POST /__sim/faults/reset`,
-/// `POST /__sim/revoke {email}`. Loopback peers only.
+/// `POST /__sim/revoke {email}`, `POST /__sim/ratelimit/reset`. Loopback peers only.
 pub fn admin_routes() -> Router<SharedSim> {
     Router::new()
         .route("/__sim/faults", get(get_faults).put(put_faults))
         .route("/__sim/faults/reset", post(reset_faults))
         .route("/__sim/revoke", post(revoke))
+        .route("/__sim/ratelimit/reset", post(reset_rate_limits))
         .layer(middleware::from_fn(loopback_only))
 }
 
@@ -206,6 +207,11 @@ async fn put_faults(State(sim): State<SharedSim>, Json(config): Json<FaultConfig
 async fn reset_faults(State(sim): State<SharedSim>) -> Json<FaultConfig> {
     sim.faults.set(FaultConfig::default());
     Json(sim.faults.get())
+}
+
+async fn reset_rate_limits(State(sim): State<SharedSim>) -> StatusCode {
+    sim.limiter.reset();
+    StatusCode::NO_CONTENT
 }
 
 async fn revoke(State(sim): State<SharedSim>, Json(req): Json<RevokeRequest>) -> Result<Response, ApiError> {

@@ -69,6 +69,12 @@ pub struct Count {
 }
 
 impl RateLimiter {
+    /// Starts every window afresh (`POST /__sim/ratelimit/reset`): a test whose
+    /// step needs Aries's normal answer is not refused for its earlier steps' traffic.
+    pub fn reset(&self) {
+        self.windows.lock().unwrap().clear();
+    }
+
     pub fn count(&self, category: Category, key: &str, enforce: bool) -> Count {
         self.count_at(now_secs(), category, key, enforce)
     }
@@ -152,5 +158,19 @@ mod tests {
         let next = limiter.count_at(t0 + 60, Category::Trading, "a", true);
         assert!(next.allowed);
         assert_eq!(next.remaining, 49);
+    }
+
+    #[test]
+    fn a_reset_starts_the_spent_window_again() {
+        let limiter = RateLimiter::default();
+        let t0 = 1_700_000_040;
+        for _ in 0..50 {
+            limiter.count_at(t0 + 1, Category::Trading, "a", true);
+        }
+        assert!(!limiter.count_at(t0 + 2, Category::Trading, "a", true).allowed);
+        limiter.reset();
+        let again = limiter.count_at(t0 + 3, Category::Trading, "a", true);
+        assert!(again.allowed);
+        assert_eq!(again.remaining, 49);
     }
 }
