@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { appBinary, chooseTheme, invokeInPage, signInEnv, startApp } from "./driver.mjs";
+import { appBinary, chooseTheme, invokeInPage, setFaults, signInEnv, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
@@ -818,15 +818,7 @@ test("cancel all working lists the orders, asks once and reports each", async ()
   await shot("07h-cancel-all-report");
 });
 
-/** Switches the sandbox simulator's faults through its loopback admin API. */
-async function faults(config) {
-  const res = await fetch(`${simulator}/__sim/faults`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  assert.equal(res.status, 200);
-}
+const faults = (config) => setFaults(simulator, config);
 
 /** Fills the ticket with a resting AAPL limit buy and previews it. */
 async function previewRestingBuy() {

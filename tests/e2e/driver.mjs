@@ -134,3 +134,51 @@ export function invokeInPage(browser, cmd, args = {}) {
     args,
   );
 }
+
+/**
+ * Switches the sandbox simulator's faults through its loopback admin API
+ * (docs/simulator.md). It first starts the rate-limit windows afresh: the
+ * step a fault is armed for needs Aries's normal answer to the request, and a
+ * fast run's earlier steps can spend Aries's 50 trading calls a minute (a 429
+ * under a dropped answer then looked like an order Aries never booked).
+ */
+export async function setFaults(simulator, config) {
+  const fresh = await fetch(`${simulator}/__sim/ratelimit/reset`, { method: "POST" });
+  if (fresh.status !== 204) throw new Error(`the simulator did not reset its rate limits: ${fresh.status}`);
+  const res = await fetch(`${simulator}/__sim/faults`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  if (res.status !== 200) throw new Error(`the simulator refused the faults: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Types the vault's passphrase (twice when one is being chosen) and submits it
+ * with the dialog's button once the dialog accepts it. In about one full run
+ * in three the typed text did not reach the dialog (the button stayed
+ * disabled; seen only after other apps ran on the same X server, never with
+ * the file alone): then the fields' state goes to stderr and the typing is
+ * done once more, so the steps after it still test what they are for.
+ */
+export async function enterPassphrase(browser, passphrase, { repeat }) {
+  const field = await browser.$('[data-testid="passphrase"]');
+  await field.waitForDisplayed({ timeout: 20_000 });
+  const submit = await browser.$('[data-testid="unlock-submit"]');
+  for (let attempt = 1; ; attempt++) {
+    await field.setValue(passphrase);
+    if (repeat) await (await browser.$('[data-testid="passphrase-repeat"]')).setValue(passphrase);
+    try {
+      await submit.waitForEnabled({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      const state = await browser.execute(() => ({
+        typed: [...document.querySelectorAll('input[type="password"]')].map((i) => i.value.length),
+        focused: document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName,
+      }));
+      console.error(`# the passphrase dialog did not take the typing (attempt ${attempt}): ${JSON.stringify(state)}`);
+      if (attempt === 2) throw error;
+    }
+  }
+  await submit.click();
+}

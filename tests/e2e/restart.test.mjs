@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { appBinary, signInEnv, startApp } from "./driver.mjs";
+import { appBinary, enterPassphrase, setFaults, signInEnv, startApp } from "./driver.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
@@ -43,21 +43,6 @@ async function start() {
   simulator = await url.getText();
 }
 
-/**
- * Types the passphrase (twice when one is being chosen) and submits it with the
- * dialog's button once the dialog accepts it: an Enter sent while the dialog
- * was still settling has been lost on a loaded machine.
- */
-async function enterPassphrase({ repeat }) {
-  const field = await byTest("passphrase");
-  await field.waitForDisplayed({ timeout: 20_000 });
-  await field.setValue(PASSPHRASE);
-  if (repeat) await (await byTest("passphrase-repeat")).setValue(PASSPHRASE);
-  const submit = await byTest("unlock-submit");
-  await submit.waitForEnabled({ timeout: 10_000, timeoutMsg: "the dialog did not take the passphrase" });
-  await submit.click();
-}
-
 /** Every order row the simulator holds for `clientId` (its loopback-only admin route). */
 async function heldBySimulator(clientId) {
   const res = await fetch(`${simulator}/__sim/orders`);
@@ -65,14 +50,7 @@ async function heldBySimulator(clientId) {
   return (await res.json()).filter((o) => o.clientId === clientId);
 }
 
-async function faults(config) {
-  const res = await fetch(`${simulator}/__sim/faults`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  assert.equal(res.status, 200);
-}
+const faults = (config) => setFaults(simulator, config);
 
 after(async () => {
   await stop?.();
@@ -85,7 +63,7 @@ let firstSimulator;
 test("an order is sent and the app is killed before its answer comes", async () => {
   await start();
   firstSimulator = simulator;
-  await enterPassphrase({ repeat: true });
+  await enterPassphrase(browser, PASSPHRASE, { repeat: true });
   await browser.waitUntil(async () => (await status()).vault === "passphrase", {
     timeout: 20_000,
     timeoutMsg: "the passphrase vault was not created",
@@ -126,7 +104,7 @@ test("started again, the saved sandbox sign-in resumes after the passphrase, on 
   assert.notEqual(simulator, firstSimulator, "a new simulator, another port");
   const locked = await status();
   assert.equal(locked.vault, "locked", "the passphrase vault waits for its passphrase");
-  await enterPassphrase({ repeat: false });
+  await enterPassphrase(browser, PASSPHRASE, { repeat: false });
   await (await byTest("user-email")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "the sign-in was not resumed" });
   const session = await status();
   assert.equal(session.phase, "signedIn");

@@ -22,7 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { appBinary, chooseTheme, invokeInPage, signInEnv, startApp } from "./driver.mjs";
+import { appBinary, chooseTheme, enterPassphrase, invokeInPage, setFaults, signInEnv, startApp } from "./driver.mjs";
 import { makeKey, releaseServer } from "./update-server.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -168,11 +168,10 @@ after(async () => {
 });
 
 test("signed in with a passphrase vault, on the sim account", async () => {
-  await (await byTest("passphrase")).setValue(PASSPHRASE);
-  await (await byTest("passphrase-repeat")).setValue(PASSPHRASE);
-  await browser.keys("Enter");
+  await enterPassphrase(browser, PASSPHRASE, { repeat: true });
   await browser.waitUntil(async () => (await invoke("session_status")).value.vault === "passphrase", {
     timeout: 20_000,
+    timeoutMsg: "the passphrase vault was not created",
   });
   await (await byTest("sign-in")).click();
   await (await byTest("user-email")).waitForDisplayed({ timeout: 30_000, timeoutMsg: "sign-in did not complete" });
@@ -297,12 +296,4 @@ test("Install is refused while an order's outcome is UNKNOWN, and says why", asy
   await stillRuns();
 });
 
-/** Switches the sandbox simulator's faults through its loopback admin API. */
-async function faults(config) {
-  const res = await fetch(`${simulator}/__sim/faults`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  assert.equal(res.status, 200);
-}
+const faults = (config) => setFaults(simulator, config);
