@@ -428,16 +428,10 @@ impl OrderJournal {
 
     /// The session's changes sent with no answer known, but for one this process is sending.
     fn unresolved_replaces(&self, c: &Connected) -> Vec<ReplaceEntry> {
-        match self.db.unresolved_replaces() {
-            Ok(changes) => changes
-                .into_iter()
-                .filter(|r| c.has_account(&r.account_id) && !self.is_in_flight(&r.replace_id))
-                .collect(),
-            Err(error) => {
-                tracing::warn!(%error, "the order journal could not be read for reconciliation");
-                Vec::new()
-            }
-        }
+        read_for_reconciliation(self.db.unresolved_replaces())
+            .into_iter()
+            .filter(|r| c.has_account(&r.account_id) && !self.is_in_flight(&r.replace_id))
+            .collect()
     }
 
     /// Looks a change up in Aries's lists: the order's new link or the named
@@ -476,16 +470,10 @@ impl OrderJournal {
     }
 
     fn unresolved(&self, c: &Connected) -> Vec<JournalEntry> {
-        match self.db.unresolved() {
-            Ok(entries) => entries
-                .into_iter()
-                .filter(|e| c.has_account(&e.account_id) && !self.is_in_flight(&e.client_id))
-                .collect(),
-            Err(error) => {
-                tracing::warn!(%error, "the order journal could not be read for reconciliation");
-                Vec::new()
-            }
-        }
+        read_for_reconciliation(self.db.unresolved())
+            .into_iter()
+            .filter(|e| c.has_account(&e.account_id) && !self.is_in_flight(&e.client_id))
+            .collect()
     }
 
     /// Unresolved intents that time may settle: not yet looked up, a failed
@@ -655,6 +643,15 @@ impl Drop for InFlight {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A journal read for reconciliation: a failed read is logged and leaves
+/// nothing to reconcile this round (the next round reads again).
+fn read_for_reconciliation<T>(read: Result<Vec<T>, JournalError>) -> Vec<T> {
+    read.unwrap_or_else(|error| {
+        tracing::warn!(%error, "the order journal could not be read for reconciliation");
+        Vec::new()
+    })
 }
 
 #[cfg(test)]
