@@ -69,5 +69,5 @@ fi
 log "start-up, idle and working memory (about $((RUNS / 2 + WORK_MINUTES + FAST_MINUTES + 2)) minutes)"
 unset WEBKIT_DISABLE_COMPOSITING_MODE
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- node benches/app/measure.mjs --desk $out/aries-desk --bare $out/bare-tauri \
+  dbus-run-session --config-file="$PWD/tests/session-bus.conf" -- node benches/app/measure.mjs --desk $out/aries-desk --bare $out/bare-tauri \
   --runs "$RUNS" --work-minutes "$WORK_MINUTES" --fast-minutes "$FAST_MINUTES"

@@ -17,10 +17,14 @@ APP_PACKAGES=(
 # stand-in notification server (tests/e2e/notifications.py) on the private bus.
 # The install test (tests/install/run.sh) reads the .rpm with rpm, rpm2cpio and
 # cpio and counts the app's processes with pgrep (procps); python3-venv holds
-# the pinned actionlint that checks the workflows.
+# the pinned actionlint that checks the workflows. gnome-keyring and
+# libsecret-tools (secret-tool) are a real Secret Service and an independent
+# client of it for crates/aries-store/tests/secret_service.rs; the buses of the
+# app's tests start nothing on demand (tests/session-bus.conf), so they still
+# meet a machine without a keychain.
 TEST_PACKAGES=(
   xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi
-  rpm rpm2cpio cpio procps python3-venv
+  rpm rpm2cpio cpio procps python3-venv gnome-keyring libsecret-tools
 )
 
 TAURI_DRIVER_VERSION=2.1.0

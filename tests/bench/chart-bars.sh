@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 unset WEBKIT_DISABLE_COMPOSITING_MODE
 exec 3>&1 4>&2
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- sh -c 'exec node tests/bench/chart-bars.mjs >&3 2>&4' >/dev/null 2>&1
+  dbus-run-session --config-file="$PWD/tests/session-bus.conf" -- sh -c 'exec node tests/bench/chart-bars.mjs >&3 2>&4' >/dev/null 2>&1

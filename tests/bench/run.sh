@@ -9,4 +9,4 @@ unset WEBKIT_DISABLE_COMPOSITING_MODE
 mkdir -p tests/bench/artifacts
 exec 3>&1 4>&2
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- sh -c 'exec node tests/bench/tick-to-paint.mjs >&3 2>&4' >tests/bench/artifacts/session.log 2>&1
+  dbus-run-session --config-file="$PWD/tests/session-bus.conf" -- sh -c 'exec node tests/bench/tick-to-paint.mjs >&3 2>&4' >tests/bench/artifacts/session.log 2>&1

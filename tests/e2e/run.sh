@@ -21,4 +21,4 @@ if [ ${#tests[@]} -eq 0 ]; then
     tests/e2e/watchlists.test.mjs tests/e2e/restart.test.mjs tests/e2e/updates.test.mjs)
 fi
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  dbus-run-session -- sh -c 'exec node --test --test-concurrency=1 "$@" >&3 2>&4' sh "${tests[@]}" >"$log" 2>&1
+  dbus-run-session --config-file="$PWD/tests/session-bus.conf" -- sh -c 'exec node --test --test-concurrency=1 "$@" >&3 2>&4' sh "${tests[@]}" >"$log" 2>&1

@@ -120,7 +120,7 @@ check "xdg-mime names it the handler" test "$(xdg-mime query default "$SCHEME")"
 echo "# the installed app starts, and a link reaches it"
 log="$work/app.log"
 # The session bus and the app say a lot on stderr; shown only if this fails.
-if xvfb-run -a dbus-run-session -- bash tests/install/link.sh "$log" 2>"$work/xvfb.err"; then
+if xvfb-run -a dbus-run-session --config-file="$PWD/tests/session-bus.conf" -- bash tests/install/link.sh "$log" 2>"$work/xvfb.err"; then
   ok "started under Xvfb; xdg-open handed the link to the running app"
 else
   fail "the app or the link (its log and stderr below)"

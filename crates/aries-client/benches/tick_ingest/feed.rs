@@ -201,7 +201,7 @@ pub struct Feed {
 impl Feed {
     /// `ticks` update events, `per_frame` to a frame (it must divide `ticks`).
     pub fn new(ticks: usize, per_frame: usize) -> Feed {
-        assert!(ticks > 0 && ticks % per_frame == 0, "{ticks} ticks do not fill frames of {per_frame}");
+        assert!(ticks > 0 && ticks.is_multiple_of(per_frame), "{ticks} ticks do not fill frames of {per_frame}");
         let mut rng = StdRng::seed_from_u64(0x7ac1);
         let mut books: Vec<Book> = SYMBOLS.iter().map(|_| Book::new(&mut rng)).collect();
         let snapshots = SYMBOLS.iter().zip(&books).flat_map(|(s, b)| b.snapshot(s)).collect();

@@ -1,15 +1,22 @@
 //! The vault key in the OS keychain (macOS Keychain, Windows Credential
 //! Manager, the Secret Service on Linux): 32 random bytes, base64, created on
 //! first use. Every access runs on its own thread with a deadline, because a
-//! missing or hung secret service must not stall the app, and because keyring's
-//! Secret Service client deadlocks when called on a tokio runtime thread.
+//! missing or hung secret service must not stall the app, and because the
+//! Secret Service client blocks on its own executor, which deadlocks when it is
+//! called on a tokio runtime thread.
+//!
+//! Each access opens the platform store afresh (keyring-core's `Entry::new_in_store`),
+//! rather than keyring's process-wide default store: a Secret Service that starts
+//! after the app (a desktop session still logging in) is found at the next
+//! unlock, and a hung one costs one deadline, not every later access.
 
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use keyring_core::{CredentialStore, Entry, Error};
 use zeroize::Zeroizing;
 
 use super::VaultError;
@@ -44,10 +51,11 @@ impl Keychain {
     }
 
     fn load_or_create(&self) -> Result<VaultKey, VaultError> {
-        let entry = keyring::Entry::new(&self.service, &self.user).map_err(unavailable)?;
+        let store = platform_store().map_err(unavailable)?;
+        let entry = Entry::new_in_store(&store, &self.service, &self.user).map_err(unavailable)?;
         match entry.get_password() {
             Ok(encoded) => decode(&Zeroizing::new(encoded)),
-            Err(keyring::Error::NoEntry) => {
+            Err(Error::NoEntry) => {
                 let key = VaultKey::generate();
                 entry.set_password(&Zeroizing::new(BASE64.encode(key.bytes()))).map_err(unavailable)?;
                 tracing::info!(service = %self.service, "created the vault key in the system keychain");
@@ -56,6 +64,26 @@ impl Keychain {
             Err(e) => Err(unavailable(e)),
         }
     }
+}
+
+/// The OS's own store, the one keyring 3 used too, so a vault key stored by an
+/// earlier build is found (on Linux: searched by its `service` and `username`
+/// attributes; `tests/secret_service.rs` checks it against gnome-keyring).
+#[cfg(target_os = "linux")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(zbus_secret_service_keyring_store::Store::new()?)
+}
+#[cfg(target_os = "macos")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+#[cfg(windows)]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Err(Error::NotSupportedByStore("no OS keychain is supported on this system".into()))
 }
 
 /// Runs `work` on a helper thread and waits at most `timeout` for it.
@@ -90,10 +118,12 @@ fn decode(encoded: &str) -> Result<VaultKey, VaultError> {
     Ok(VaultKey::from_bytes(key))
 }
 
-/// The platform's reason, never the stored value (`BadEncoding` carries it).
-fn unavailable(e: keyring::Error) -> VaultError {
+/// The platform's reason, never the stored value (`BadEncoding` and
+/// `BadDataFormat` carry it).
+fn unavailable(e: Error) -> VaultError {
     let reason = match e {
-        keyring::Error::BadEncoding(_) => "the stored vault key is not text".to_string(),
+        Error::BadEncoding(_) => "the stored vault key is not text".to_string(),
+        Error::BadDataFormat(..) => "the stored vault key is not in the keychain's format".to_string(),
         other => other.to_string(),
     };
     VaultError::KeychainUnavailable { reason }
@@ -131,8 +161,13 @@ mod tests {
 
     #[test]
     fn the_unavailable_reason_never_includes_the_stored_bytes() {
-        let e = unavailable(keyring::Error::BadEncoding(b"super-secret-key-bytes".to_vec()));
-        assert!(!e.to_string().contains("super-secret"), "{e}");
-        assert!(!format!("{e:?}").contains("super-secret"));
+        let secret = b"super-secret-key-bytes".to_vec();
+        for e in [
+            unavailable(Error::BadEncoding(secret.clone())),
+            unavailable(Error::BadDataFormat(secret, "not base64".into())),
+        ] {
+            assert!(!e.to_string().contains("super-secret"), "{e}");
+            assert!(!format!("{e:?}").contains("super-secret"));
+        }
     }
 }
