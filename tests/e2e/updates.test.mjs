@@ -46,7 +46,7 @@ const server = releaseServer({
   release: (url) => ({
     version: VERSION,
     notes: NOTES,
-    pub_date: "2026-11-30T00:00:00Z",
+    pub_date: "2026-11-30T12:00:00Z",
     platforms: {
       "linux-x86_64": { url, signature: (serving === "wrong-key" ? otherKey : key).sign(bundle, VERSION) },
     },
@@ -191,6 +191,8 @@ test("the start-up check announces the new version on one line, and Details show
   assert.equal(await dialog.getAttribute("data-phase"), "available");
   assert.match(await dialog.getText(), /This is Aries Desk 0\.1\.0\./);
   assert.equal(await (await byTest("update-title")).getText(), `Aries Desk ${VERSION} is available`);
+  // latest.json's pub_date, in the trader's time zone (noon UTC: the same day from UTC-11 to UTC+11).
+  assert.equal(await (await byTest("update-published")).getText(), "Published 30 November 2026");
   const notes = await byTest("update-notes");
   assert.match(await notes.getText(), new RegExp(`What's new in ${VERSION}`));
   assert.match(await notes.getText(), /Faster blotter; fills on the chart\./);

@@ -57,6 +57,13 @@ export function UpdateDialog(props: { updates: Updates }) {
               <p class="update-title" data-testid="update-title">
                 {summary()?.title}
               </p>
+              <Show when={summary()?.published}>
+                {(published) => (
+                  <p class="muted" data-testid="update-published">
+                    {published()}
+                  </p>
+                )}
+              </Show>
               <Show when={view().release?.notes}>
                 {(notes) => (
                   <section class="update-notes" data-testid="update-notes">

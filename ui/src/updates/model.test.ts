@@ -33,6 +33,16 @@ describe("update summary", () => {
     expect(summarize(view({ phase: "upToDate" })).title).toBe("Aries Desk 0.1.0 is the latest version");
   });
 
+  it("dates the release in words, and says nothing of a missing or unreadable date", () => {
+    const dated = { ...release, date: "2026-11-30T12:00:00Z" };
+    expect(summarize(view({ phase: "available", release: dated })).published).toBe("Published 30 November 2026");
+    expect(summarize(view({ phase: "downloading", release: dated, received: 1 })).published).toBe(
+      "Published 30 November 2026",
+    );
+    expect(summarize(view({ phase: "available", release })).published).toBeNull();
+    expect(summarize(view({ phase: "available", release: { ...release, date: "soon" } })).published).toBeNull();
+  });
+
   it("shows download progress, and none when the size is unknown", () => {
     const half = summarize(view({ phase: "downloading", release, received: 4 * 1024 * 1024, total: 8 * 1024 * 1024 }));
     expect(half.progress).toBe(0.5);

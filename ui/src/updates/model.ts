@@ -13,12 +13,15 @@ export type UpdateSummary = {
   progress: number | null;
   /** "1.2 MB of 8.4 MB" while downloading. */
   progressText: string | null;
+  /** "Published 30 November 2026", when the release's `pub_date` is a date. */
+  published: string | null;
   actions: UpdateAction[];
 };
 
 export function summarize(view: UpdateView): UpdateSummary {
   const version = view.release?.version ?? "";
-  const base = { detail: view.message, progress: null, progressText: null };
+  const published = publishedOn(view.release?.date ?? null);
+  const base = { detail: view.message, progress: null, progressText: null, published };
   switch (view.phase) {
     case "off":
       return { ...base, title: "Update checks are off", actions: [] };
@@ -39,6 +42,7 @@ export function summarize(view: UpdateView): UpdateSummary {
         detail: null,
         progress: view.total ? Math.min(1, view.received / view.total) : null,
         progressText: view.total ? `${size(view.received)} of ${size(view.total)}` : size(view.received),
+        published,
         actions: [],
       };
     case "ready":
@@ -52,6 +56,14 @@ export function summarize(view: UpdateView): UpdateSummary {
 export function announces(view: UpdateView | null, putOff: string | null): boolean {
   if (!view?.release || view.release.version === putOff) return false;
   return ["available", "downloading", "ready", "installing"].includes(view.phase);
+}
+
+const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long" });
+
+/** The release's date in the trader's time zone; nothing for a missing or unreadable one. */
+function publishedOn(date: string | null): string | null {
+  const at = date ? new Date(date) : null;
+  return at && !Number.isNaN(at.getTime()) ? `Published ${day.format(at)}` : null;
 }
 
 function size(bytes: number): string {
