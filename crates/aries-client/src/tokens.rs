@@ -161,9 +161,10 @@ impl<P: TokenPersistence> TokenManager<P> {
     /// out again. A token already replaced by a refresh is left alone.
     pub async fn invalidate(&self, token: &Secret) {
         if let Session::Active(tokens) = &mut *self.session.lock().await
-            && tokens.access.as_ref().is_some_and(|a| a.token.matches(token.expose())) {
-                tokens.access = None;
-            }
+            && tokens.access.as_ref().is_some_and(|a| a.token.matches(token.expose()))
+        {
+            tokens.access = None;
+        }
     }
 
     /// Hands an unsaved refresh token to the hook. On failure the token stays
