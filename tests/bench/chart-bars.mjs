@@ -61,14 +61,17 @@ const rawIpc = (from, to) =>
     return { bars: new DataView(answer).getUint32(8, true), totalMs: performance.now() - started };
   }, from, to);
 
-/** The chart's own load steps (Chart.tsx, window.__ariesChart.showSpan), timed in the page. */
-const chart = (from, to) =>
-  browser.execute(async (from, to) => {
-    const t = await window.__ariesChart.showSpan(from, to);
+/**
+ * The chart's own load steps (Chart.tsx, window.__ariesChart.showSpan), timed in the page;
+ * `screen` is how many bars are handed to the chart at once (default: the app's own, a screenful).
+ */
+const chart = (from, to, screen) =>
+  browser.execute(async (from, to, screen) => {
+    const t = await window.__ariesChart.showSpan(from, to, screen ?? undefined);
     const steps = Object.fromEntries(Object.entries(t.steps).map(([step, ms]) => [`${step}Ms`, ms]));
     // The goal counts fetched, converted and painted; the clear before (as load() does) is shown apart.
     return { ...t, ...steps, totalMs: t.fetchMs + t.convertMs + t.drawMs + t.frameMs };
-  }, from, to);
+  }, from, to, screen ?? null);
 
 /** The wait for the next animation frame with nothing drawn: the frame clock alone. */
 const idleFrame = () =>
@@ -108,6 +111,8 @@ try {
     { name: `raw IPC chart_history, ${BIG.toLocaleString("en-US")} bars (baseline)`, run: () => rawIpc(from, to), want: BIG },
     { name: `chart-ready, ${SMALL.toLocaleString("en-US")} bars (baseline)`, run: () => chart(fromSmall, to), want: SMALL },
     { name: `chart-ready, ${BIG.toLocaleString("en-US")} bars`, run: () => chart(from, to), want: BIG },
+    // What chart-ready was before the screenful: every bar handed to lightweight-charts at once.
+    { name: `chart-ready, ${BIG.toLocaleString("en-US")} bars, all handed to the chart at once (baseline)`, run: () => chart(from, to, BIG), want: BIG },
     { name: "next animation frame, nothing drawn (frame clock)", run: idleFrame, want: 0 },
   ];
   const before = loadavg();
@@ -139,22 +144,22 @@ try {
   }
   console.log("");
   console.log("where chart-ready goes (medians, ms):");
-  console.log("| bars | clear (the previous bars, as load() does; not in chart-ready) | fetch (chart_history through ipc.ts, columns decoded) | convert (fromColumns) | draw (setData, scroll, Solid updates) | wait for the next frame (paint) |");
+  console.log("| bars | clear (the previous bars, as load() does; not in chart-ready) | fetch (chart_history through ipc.ts, columns decoded) | convert (takeNewest: the bars handed, from the columns) | draw (setData, scroll, Solid updates) | wait for the next frame (paint) |");
   console.log("|---:|---:|---:|---:|---:|---:|");
-  for (const i of [2, 3]) {
+  for (const i of [2, 3, 4]) {
     const part = (key) => ms(median(results[i].map((r) => r[key])));
     console.log(
-      `| ${cases[i].want.toLocaleString("en-US")} | ${part("clearMs")} | ${part("fetchMs")} | ${part("convertMs")} | ${part("drawMs")} | ${part("frameMs")} |`,
+      `| ${cases[i].want.toLocaleString("en-US")} (${results[i][0].shown.toLocaleString("en-US")} handed) | ${part("clearMs")} | ${part("fetchMs")} | ${part("convertMs")} | ${part("drawMs")} | ${part("frameMs")} |`,
     );
   }
   console.log("");
   console.log("the draw step by step (medians, ms):");
   console.log("| bars | setBars (legend, overlays, data attributes) | candles.setData | volumes.setData | scrollToPosition |");
   console.log("|---:|---:|---:|---:|---:|");
-  for (const i of [2, 3]) {
+  for (const i of [2, 3, 4]) {
     const part = (key) => ms(median(results[i].map((r) => r[key])));
     console.log(
-      `| ${cases[i].want.toLocaleString("en-US")} | ${part("barsMs")} | ${part("candlesMs")} | ${part("volumesMs")} | ${part("scrollMs")} |`,
+      `| ${cases[i].want.toLocaleString("en-US")} (${results[i][0].shown.toLocaleString("en-US")} handed) | ${part("barsMs")} | ${part("candlesMs")} | ${part("volumesMs")} | ${part("scrollMs")} |`,
     );
   }
   const ready = median(results[3].map((r) => r.totalMs));

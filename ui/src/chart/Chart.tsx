@@ -34,9 +34,11 @@ import {
   mergeOlder,
   periodOf,
   resolutionLabel,
+  takeNewest,
   toSeries,
   volumeBar,
   volumeDelta,
+  type Reserve,
   type Resolution,
   type Series,
 } from "./bars";
@@ -46,8 +48,8 @@ import { tickLabel, timeLabel, type Zone } from "./time";
 
 type ChartState = "loading" | "ready" | "empty" | "error";
 
-/** One step of drawing a page, for the benchmark's laps. */
-type DrawStep = "bars" | "candles" | "volumes" | "scroll";
+/** One step of showing a page, for the benchmark's laps. */
+type DrawStep = "convert" | "bars" | "candles" | "volumes" | "scroll";
 
 /**
  * Where a span's time went, in ms: clearing the chart (as a load does), the
@@ -55,7 +57,9 @@ type DrawStep = "bars" | "candles" | "volumes" | "scroll";
  * and the wait for the next frame.
  */
 type SpanTimes = {
+  /** Bars fetched, and of them handed to the chart at once (the rest wait in the reserve). */
   bars: number;
+  shown: number;
   clearMs: number;
   fetchMs: number;
   convertMs: number;
@@ -71,8 +75,11 @@ declare global {
     __ariesChart?: {
       /** Lets the end-to-end test scroll to the oldest bar, as a drag would. */
       scrollBack: () => void;
-      /** The chart benchmark (tests/bench/chart-bars.mjs): one span of bars shown as a load shows them. */
-      showSpan: (from: number, to: number) => Promise<SpanTimes>;
+      /**
+       * The chart benchmark (tests/bench/chart-bars.mjs): one span of bars shown as a load shows
+       * them; `screen` overrides how many are handed to the chart at once (its baseline: all).
+       */
+      showSpan: (from: number, to: number, screen?: number) => Promise<SpanTimes>;
     };
   }
 }
@@ -81,6 +88,12 @@ declare global {
 const PAGE_BARS = 300;
 /** How many ever wider spans an empty page tries (weekends, holidays) before we call it the start of the data. */
 const WIDENINGS = 4;
+/**
+ * Of a longer page, the bars handed to the chart at once: more than a screen
+ * shows even at the library's narrowest bar spacing (0.5 px). The rest wait in
+ * memory and follow a screenful at a time as the trader scrolls back.
+ */
+const SCREEN_BARS = 4_000;
 /** Scrolled this close to the oldest bar, the next page back loads. */
 const PAGE_MARGIN = 10;
 /** Empty bar slots right of the newest bar. */
@@ -165,6 +178,8 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
   let exhausted = false;
   // Whose bars are on screen: a quote of the next symbol may arrive before its load starts.
   let shown = "";
+  // The older part of a long page, not yet handed to the chart: scrolling back takes it before asking Aries.
+  let reserve: Reserve | null = null;
 
   // The chart draws into its own element, placed in the panel below; with
   // autoSize it follows that element's size once it is on screen.
@@ -229,10 +244,20 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     lap("scroll");
   }
 
+  /** A fetched page on screen: its newest screenful drawn, the rest kept in the reserve. */
+  function showPage(page: BarColumns, lap = (_: DrawStep) => {}, screen = SCREEN_BARS): number {
+    const { page: newest, rest } = takeNewest(page, barCount(page), screen, colors.volume);
+    lap("convert");
+    reserve = rest;
+    showNewest(newest.bars, newest.series, lap);
+    return newest.bars.length;
+  }
+
   async function load(symbol: string, res: Resolution) {
     const mine = ++generation;
     shown = symbol;
     exhausted = false;
+    reserve = null;
     older.clearError();
     setLoadError(null);
     setState("loading");
@@ -242,10 +267,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const page = await barsBefore(symbol, res, Math.floor(Date.now() / 1000) + 60);
       if (mine !== generation) return;
       // Scrolled to the newest bar, and only then "ready", which lets paging run.
-      if (page) {
-        const { bars: list, series } = fromColumns(page, colors.volume);
-        showNewest(list, series);
-      }
+      if (page) showPage(page);
       setState(page ? "ready" : "empty");
     } catch (err) {
       if (mine !== generation) return;
@@ -258,20 +280,28 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     const mine = generation;
     const first = bars()[0];
     if (!first || exhausted) return;
-    let page: BarColumns | null;
-    try {
-      page = await barsBefore(props.symbol, resolution(), first.time);
-    } catch (err) {
-      if (mine === generation) throw err;
-      return;
-    }
-    if (mine !== generation) return;
-    if (!page) {
-      exhausted = true;
-      return;
+    let page: BarView[];
+    if (reserve) {
+      const { page: next, rest } = takeNewest(reserve.columns, reserve.end, SCREEN_BARS, colors.volume);
+      reserve = rest;
+      page = next.bars;
+    } else {
+      let columns: BarColumns | null;
+      try {
+        columns = await barsBefore(props.symbol, resolution(), first.time);
+      } catch (err) {
+        if (mine === generation) throw err;
+        return;
+      }
+      if (mine !== generation) return;
+      if (!columns) {
+        exhausted = true;
+        return;
+      }
+      page = fromColumns(columns, colors.volume).bars;
     }
     // Read bars() again: live ticks may have moved the last bar meanwhile.
-    const merged = mergeOlder(fromColumns(page, colors.volume).bars, bars());
+    const merged = mergeOlder(page, bars());
     const added = merged.length - bars().length;
     const range = timeScale.getVisibleLogicalRange();
     draw(merged);
@@ -402,32 +432,32 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     },
     // The steps of load(), timed: "ready" is after setData and the next animation frame
     // (the chart paints in a frame callback it queued during setData, so before ours).
-    showSpan: async (from, to) => {
+    showSpan: async (from, to, screen) => {
       const mine = ++generation;
+      reserve = null;
       const cleared = performance.now();
       draw([]);
       const started = performance.now();
       const columns = await ipc.chartHistory(props.symbol, resolution(), from, to);
       const fetched = performance.now();
-      const { bars: list, series } = fromColumns(columns, colors.volume);
-      const converted = performance.now();
-      const steps: Record<DrawStep, number> = { bars: 0, candles: 0, volumes: 0, scroll: 0 };
-      let last = converted;
+      const steps: Record<DrawStep, number> = { convert: 0, bars: 0, candles: 0, volumes: 0, scroll: 0 };
+      let last = fetched;
       const lap = (step: DrawStep) => {
         const now = performance.now();
         steps[step] = now - last;
         last = now;
       };
-      if (mine === generation) showNewest(list, series, lap);
+      const shown = mine === generation ? showPage(columns, lap, screen) : 0;
       const drawn = performance.now();
       await nextFrame();
       const painted = performance.now();
       return {
-        bars: list.length,
+        bars: barCount(columns),
+        shown,
         clearMs: started - cleared,
         fetchMs: fetched - started,
-        convertMs: converted - fetched,
-        drawMs: drawn - converted,
+        convertMs: steps.convert,
+        drawMs: drawn - fetched - steps.convert,
         steps,
         frameMs: painted - drawn,
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BarView } from "../bindings";
-import { applyTick, barStart, changeAt, fromColumns, mergeOlder, toSeries, volumeDelta } from "./bars";
+import { applyTick, barStart, changeAt, fromColumns, mergeOlder, takeNewest, toSeries, volumeDelta, type Reserve } from "./bars";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const bar = (time: number, over: Partial<BarView> = {}): BarView => ({
@@ -50,10 +50,49 @@ describe("columns to bars and series", () => {
     expect(series.candles[1]).toMatchObject({ time: 120, open: 100, high: 101, low: 99, close: 99.5 });
   });
 
+  it("converts only the bars asked for", () => {
+    expect(fromColumns(columns, colors, 1, 3).bars).toEqual([bar(120, { close: 99.5 }), bar(180, { volume: null })]);
+    expect(fromColumns(columns, colors, 2, 2).bars).toEqual([]);
+  });
+
   it("reads no columns as no bars", () => {
     const none = new Float64Array(0);
     const empty = { time: none, open: none, high: none, low: none, close: none, volume: none };
     expect(fromColumns(empty, colors)).toEqual({ bars: [], series: { candles: [], volumes: [] } });
+  });
+});
+
+describe("a long page, a screenful at a time", () => {
+  const n = 10;
+  const times = Float64Array.from({ length: n }, (_, i) => 60 * (i + 1));
+  const ones = new Float64Array(n).fill(1);
+  const page = { time: times, open: ones, high: ones, low: ones, close: ones, volume: ones };
+
+  it("hands the newest bars first and keeps the older rest", () => {
+    const { page: newest, rest } = takeNewest(page, n, 4, colors);
+    expect(newest.bars.map((b) => b.time)).toEqual([420, 480, 540, 600]);
+    expect(newest.series.volumes).toHaveLength(4);
+    expect(rest).toEqual({ columns: page, end: 6 });
+  });
+
+  it("gives every bar once, oldest last, and then nothing is left", () => {
+    let shown = takeNewest(page, n, 4, colors);
+    let bars = shown.page.bars;
+    let rest: Reserve | null = shown.rest;
+    const steps: number[] = [];
+    while (rest) {
+      shown = takeNewest(rest.columns, rest.end, 4, colors);
+      steps.push(shown.page.bars.length);
+      bars = mergeOlder(shown.page.bars, bars);
+      rest = shown.rest;
+    }
+    expect(steps).toEqual([4, 2]);
+    expect(bars.map((b) => b.time)).toEqual(Array.from(times));
+  });
+
+  it("keeps nothing back from a page that fits", () => {
+    expect(takeNewest(page, n, n, colors).rest).toBeNull();
+    expect(takeNewest(page, n, 50, colors).page.bars).toHaveLength(n);
   });
 });
 

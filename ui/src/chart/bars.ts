@@ -80,29 +80,56 @@ export function toSeries(bars: readonly BarView[], colors: SeriesColors): Series
 type CandleBar = BarView & CandlestickData<UTCTimestamp>;
 
 /**
- * `chart_history`'s columns (columns.ts) to bars and both series in one pass.
- * Each bar object is its own candle, so 100,000 bars cost 100,000 objects
- * fewer than `toSeries` (docs/benchmarks.md, "Chart: 100,000 one-minute bars").
+ * Bars `start`..`end` of `chart_history`'s columns (columns.ts) to bars and
+ * both series in one pass. Each bar object is its own candle, so 100,000 bars
+ * cost 100,000 objects fewer than `toSeries` (docs/benchmarks.md, "Chart:
+ * 100,000 one-minute bars").
  */
-export function fromColumns(columns: BarColumns, colors: SeriesColors): { bars: BarView[]; series: Series } {
+export function fromColumns(
+  columns: BarColumns,
+  colors: SeriesColors,
+  start = 0,
+  end = columns.time.length,
+): { bars: BarView[]; series: Series } {
   const { time, open, high, low, close, volume } = columns;
-  const n = time.length;
+  const n = Math.max(0, end - start);
   const bars: CandleBar[] = new Array(n);
   const volumes: Series["volumes"] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const v = volume[i];
+    const k = start + i;
+    const v = volume[k];
     const bar: CandleBar = {
-      time: time[i] as UTCTimestamp,
-      open: open[i],
-      high: high[i],
-      low: low[i],
-      close: close[i],
+      time: time[k] as UTCTimestamp,
+      open: open[k],
+      high: high[k],
+      low: low[k],
+      close: close[k],
       volume: Number.isNaN(v) ? null : v,
     };
     bars[i] = bar;
     volumes[i] = volumeBar(bar, colors);
   }
   return { bars, series: { candles: bars, volumes } };
+}
+
+/** Fetched bars not yet handed to the chart: the first `end` bars of `columns`, the oldest part of a long page. */
+export type Reserve = { columns: BarColumns; end: number };
+
+/**
+ * The newest `count` of the first `end` bars of `columns`, converted, and the
+ * older rest held back (null once nothing is left). lightweight-charts' setData
+ * costs per point whether or not a point is on screen, so a long page is
+ * handed over a screenful at a time, as the trader scrolls back
+ * (docs/benchmarks.md, "Chart: 100,000 one-minute bars").
+ */
+export function takeNewest(
+  columns: BarColumns,
+  end: number,
+  count: number,
+  colors: SeriesColors,
+): { page: { bars: BarView[]; series: Series }; rest: Reserve | null } {
+  const start = Math.max(0, end - count);
+  return { page: fromColumns(columns, colors, start, end), rest: start > 0 ? { columns, end: start } : null };
 }
 
 /** An older page in front of `bars`, without the bars both have (pages may overlap). */
