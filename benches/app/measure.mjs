@@ -72,6 +72,65 @@ function pss(root) {
   return { total, byName };
 }
 
+/**
+ * Where a process's PSS lies, in MiB, by kind of mapping: the anonymous memory
+ * (JavaScriptCore's heap and WebKit's own allocators live there), glibc's
+ * [heap], shared memory and buffers (memfd, /dev, SysV), and mapped files
+ * (libraries, fonts, caches).
+ */
+function pssByMapping(pid) {
+  const kinds = { anonymous: 0, "[heap]": 0, "shared memory": 0, files: 0, "[stack] etc.": 0 };
+  let kind = "anonymous";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const path = header[1];
+      if (path === "") kind = "anonymous";
+      else if (path === "[heap]") kind = "[heap]";
+      else if (/^\/memfd:|^\/dev\/|^\/SYSV|\(deleted\)$/.test(path)) kind = "shared memory";
+      else if (path.startsWith("[")) kind = "[stack] etc.";
+      else kind = "files";
+      continue;
+    }
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss) kinds[kind] += Number(pss[1]) / 1024;
+  }
+  return kinds;
+}
+
+/** The web process's pid in the desk's tree (the one that runs the page). */
+function webProcess(root) {
+  return processTree(root).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "WebKitWebProcess";
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * JavaScriptCore's own account of the page's heap, from its GC log
+ * (JSC_logGC=1 in the desk's environment, which WebKit's processes inherit):
+ * the size after the last full collection logged so far, the largest such
+ * size, and how many full and eden collections ran. Each collection ends with
+ * "=> <size>kb, … END]"; its start line names the kind.
+ */
+function jsHeap(logFile) {
+  let kind = null;
+  const full = [];
+  let eden = 0;
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (line.includes(": START ")) kind = line.includes("FullCollection") ? "full" : "eden";
+    const end = /=> (\d+)kb, .*END\]/.exec(line);
+    if (!end || !kind) continue;
+    if (kind === "full") full.push(Number(end[1]) / 1024);
+    else eden++;
+    kind = null;
+  }
+  return { afterLastFull: full.at(-1) ?? NaN, maxAfterFull: Math.max(...full), fullCollections: full.length, edenCollections: eden };
+}
+
 /** Milliseconds from `t0` until X reports a viewable window titled `title`, polled every 10 ms. */
 async function windowShown(title, t0, child) {
   for (;;) {
@@ -150,9 +209,11 @@ function deskPid(bin) {
 
 async function working() {
   const { home, env } = freshEnv();
+  const logFile = join(artifacts, "working-app.log");
+  rmSync(logFile, { force: true });
   const { browser, stop } = await startApp({
     appBinary: desk.bin,
-    logFile: join(artifacts, "working-app.log"),
+    logFile,
     env: {
       XDG_DATA_HOME: env.XDG_DATA_HOME,
       XDG_CONFIG_HOME: env.XDG_CONFIG_HOME,
@@ -161,6 +222,8 @@ async function working() {
       E2E_APP_BIN: desk.bin,
       E2E_BROWSER_LOG: join(artifacts, "working-browser.jsonl"),
       RUST_LOG: "warn",
+      // JavaScriptCore logs each garbage collection with the heap's size after it (see jsHeap).
+      JSC_logGC: "1",
     },
   });
   const byTest = (id) => browser.$(`[data-testid="${id}"]`);
@@ -213,10 +276,27 @@ async function working() {
     await shot("working-start");
 
     const pid = deskPid(desk.bin);
-    const workMs = Number(opts["work-minutes"]) * 60_000;
-    console.error(`working: ${opts["work-minutes"]} min at normal speed…`);
-    await sleep(workMs);
-    const afterWork = pss(pid);
+    // What the page holds, counted in it: DOM nodes, the chart's bars, watchlist rows.
+    const census = () =>
+      browser.execute(() => ({
+        nodes: document.getElementsByTagName("*").length,
+        bars: Number(document.querySelector('[data-testid="chart"]')?.getAttribute("data-bars") ?? 0),
+        quoteRows: document.querySelectorAll('[data-testid^="quote-"]').length,
+      }));
+    const reading = async (label, minute) => {
+      const web = webProcess(pid);
+      return { label, minute, pss: pss(pid), web: web ? pssByMapping(web) : {}, js: jsHeap(logFile), page: await census() };
+    };
+    const readings = [await reading("signed in", 0)];
+    const workMinutes = Number(opts["work-minutes"]);
+    // A reading every 2 minutes, so a slow climb shows as a trend, not as one difference.
+    const EVERY = 2;
+    console.error(`working: ${workMinutes} min at normal speed…`);
+    for (let minute = EVERY; minute <= workMinutes; minute += EVERY) {
+      await sleep(EVERY * 60_000);
+      readings.push(await reading(`${minute} min`, minute));
+    }
+    const afterWork = readings.at(-1).pss;
     await shot("working-10min");
 
     const clock = (speed) =>
@@ -234,10 +314,11 @@ async function working() {
     await clock(1);
     // Let the last fast batches drain before reading.
     await sleep(10_000);
-    const afterFast = pss(pid);
+    readings.push(await reading(`+ accelerated hour`, workMinutes + Number(opts["fast-minutes"])));
+    const afterFast = readings.at(-1).pss;
     const stillPriced = await priced();
     await shot("working-after-fast-hour");
-    return { firstQuote, afterWork, afterFast, stillPriced };
+    return { firstQuote, afterWork, afterFast, stillPriced, readings };
   } finally {
     await stop();
     rmSync(home, { recursive: true, force: true });
@@ -282,6 +363,18 @@ if (!opts["skip-working"]) {
     const parts = Object.entries(m.byName).map(([n, v]) => `${n} ${fmt(v)}`).join(", ");
     const ratio = Number.isNaN(bareIdle) ? "" : ` = ${fmt(m.total / bareIdle, 2)}× bare idle`;
     console.log(`PSS ${label}: ${fmt(m.total)} MiB${ratio} (${parts})`);
+  }
+  console.log("\nreadings (PSS in MiB; the web process by kind of mapping; the JS heap from JavaScriptCore's GC log):");
+  const kinds = Object.keys(w.readings.find((r) => Object.keys(r.web).length)?.web ?? {});
+  console.log(
+    `| when | total PSS | web process | ${kinds.map((k) => `web: ${k}`).join(" | ")} | JS heap after last full GC | full / eden GCs | DOM nodes | chart bars | quote rows |`,
+  );
+  console.log(`|---|${"---:|".repeat(kinds.length + 7)}`);
+  for (const r of w.readings) {
+    const web = r.pss.byName.WebKitWebProcess ?? 0;
+    console.log(
+      `| ${r.label} | ${fmt(r.pss.total)} | ${fmt(web)} | ${kinds.map((k) => fmt(r.web[k] ?? 0)).join(" | ")} | ${fmt(r.js.afterLastFull)} | ${r.js.fullCollections} / ${r.js.edenCollections} | ${r.page.nodes} | ${r.page.bars} | ${r.page.quoteRows} |`,
+    );
   }
   const growth = w.afterFast.total - w.afterWork.total;
   if (!Number.isNaN(bareIdle)) {
