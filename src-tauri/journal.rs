@@ -599,8 +599,11 @@ fn doubt_text(doubt: Option<&Doubt>) -> String {
         Some(Doubt::TooSoon { until }) => {
             format!("Not in Aries's lists yet; it could still arrive until {} UTC.", until.format("%H:%M:%S"))
         }
-        Some(Doubt::NoEcho) => "Aries's lists do not show our order ids, so a miss proves nothing: check the order                                 list and positions before entering it again."
-            .into(),
+        Some(Doubt::NoEcho) => {
+            "Aries's lists do not show our order ids, so a miss proves nothing: check the order list and positions \
+             before entering it again."
+                .into()
+        }
         Some(Doubt::LookAlike { cl_ord_id }) => {
             format!("Order {cl_ord_id} has the same terms and may be this one: check it before entering it again.")
         }
@@ -681,6 +684,22 @@ mod tests {
             "updatedAt": updated,
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn every_doubt_reads_as_one_plain_sentence_pair() {
+        let doubts = [
+            None,
+            Some(Doubt::NoEcho),
+            Some(Doubt::TooSoon { until: Utc::now() }),
+            Some(Doubt::LookAlike { cl_ord_id: "A-1".into() }),
+            Some(Doubt::NoSendTime),
+        ];
+        for doubt in doubts {
+            let text = doubt_text(doubt.as_ref());
+            assert!(text.starts_with("The answer was lost. "), "{text}");
+            assert!(!text.contains("  ") && !text.contains('\n'), "stray whitespace in {text:?}");
+        }
     }
 
     #[test]

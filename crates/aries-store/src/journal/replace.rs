@@ -128,6 +128,10 @@ impl ReplaceState {
             | (Replaced { cl_ord_id: None }, ReplaceEvent::Ack { cl_ord_id }) => {
                 Replaced { cl_ord_id: Some(cl_ord_id.clone()) }
             }
+            // The account stream overtook the answer and already named this link: the answer confirms it.
+            (Replaced { cl_ord_id: Some(known) }, ReplaceEvent::Ack { cl_ord_id }) if known == cl_ord_id => {
+                return Ok(());
+            }
             (Sent | Unknown, ReplaceEvent::Refused { reason }) => Refused { reason: reason.clone() },
             (Sent, ReplaceEvent::Unknown) => Unknown,
             // The answer is already known from the stream or a list: a lost reply changes nothing.
@@ -256,6 +260,23 @@ mod tests {
         let mut r = sent();
         r.apply(&ReplaceEvent::Refused { reason: "UNKNOWN_ORDER".into() }, t(2)).unwrap();
         assert!(r.apply(&ReplaceEvent::Kept { why: "x".into() }, t(3)).is_err(), "refused is settled");
+    }
+
+    #[test]
+    fn an_answer_after_the_stream_named_the_link_confirms_it_and_another_link_is_refused() {
+        let mut r = sent();
+        r.apply(&order("c2", "ord-1", OrderStatus::New), t(2)).unwrap();
+        assert_eq!(r.outcome, ReplaceOutcome::Replaced { cl_ord_id: Some("c2".into()) });
+        r.apply(&ReplaceEvent::Ack { cl_ord_id: "c2".into() }, t(3)).unwrap();
+        assert_eq!(
+            (r.outcome.clone(), r.updated_at),
+            (ReplaceOutcome::Replaced { cl_ord_id: Some("c2".into()) }, t(2))
+        );
+        assert_eq!(
+            r.apply(&ReplaceEvent::Ack { cl_ord_id: "c9".into() }, t(4)),
+            Err(Wrong { state: "replaced", event: "ack" }),
+            "an answer naming another link contradicts the stream: reconcile"
+        );
     }
 
     #[test]
