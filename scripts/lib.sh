@@ -20,11 +20,11 @@ APP_PACKAGES=(
 # the pinned actionlint that checks the workflows. gnome-keyring and
 # libsecret-tools (secret-tool) are a real Secret Service and an independent
 # client of it for crates/aries-store/tests/secret_service.rs; the buses of the
-# app's tests start nothing on demand (tests/session-bus.conf), so they still
-# meet a machine without a keychain.
+# app's tests start only the accessibility bus on demand (at-spi2-core;
+# tests/session-bus.conf), so they still meet a machine without a keychain.
 TEST_PACKAGES=(
   xvfb xauth dbus webkit2gtk-driver x11-utils fonts-dejavu-core python3-dbus python3-gi
-  rpm rpm2cpio cpio procps python3-venv gnome-keyring libsecret-tools
+  rpm rpm2cpio cpio procps python3-venv gnome-keyring libsecret-tools at-spi2-core
 )
 
 TAURI_DRIVER_VERSION=2.1.0

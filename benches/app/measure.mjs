@@ -3,6 +3,7 @@
 // of the bare Tauri window, alternating, then the desk's working memory.
 //
 //   node benches/app/measure.mjs --desk BIN --bare BIN [--runs 5] [--work-minutes 10] [--fast-minutes 1]
+//     [--skip-working] [--full-collections: every JS collection full, so the GC log gives the live heap]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -21,6 +22,8 @@ const { values: opts } = parseArgs({
     "work-minutes": { type: "string", default: "10" },
     "fast-minutes": { type: "string", default: "1" },
     "skip-working": { type: "boolean", default: false },
+    // Diagnosis: every collection full, so each logged size is the live heap (JSC_useGenerationalGC=false).
+    "full-collections": { type: "boolean", default: false },
   },
 });
 const desk = { name: "Aries Desk", title: "Aries Desk", bin: realpathSync(opts.desk) };
@@ -98,11 +101,14 @@ function pssByMapping(pid) {
   return kinds;
 }
 
+/** The kernel keeps 15 characters of a process name: WebKitWebProcess reads "WebKitWebProces". */
+const WEB_PROCESS = "WebKitWebProces";
+
 /** The web process's pid in the desk's tree (the one that runs the page). */
 function webProcess(root) {
   return processTree(root).find((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "WebKitWebProcess";
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === WEB_PROCESS;
     } catch {
       return false;
     }
@@ -111,24 +117,32 @@ function webProcess(root) {
 
 /**
  * JavaScriptCore's own account of the page's heap, from its GC log
- * (JSC_logGC=1 in the desk's environment, which WebKit's processes inherit):
- * the size after the last full collection logged so far, the largest such
- * size, and how many full and eden collections ran. Each collection ends with
- * "=> <size>kb, … END]"; its start line names the kind.
+ * (JSC_logGC=1 in the desk's environment, which WebKit's processes inherit).
+ * Each heap logs as "[GC<address>: …"; a collection starts with "START <kind>"
+ * and ends with "=> <size>kb, … END]", the heap's size after it. For the heap
+ * with the most collections (the page's): its size after the last collection
+ * of any kind and after the last full one, and how many of each ran.
  */
 function jsHeap(logFile) {
-  let kind = null;
-  const full = [];
-  let eden = 0;
+  const heaps = new Map();
   for (const line of readFileSync(logFile, "utf8").split("\n")) {
-    if (line.includes(": START ")) kind = line.includes("FullCollection") ? "full" : "eden";
+    const id = /^\[GC<(0x[0-9a-f]+)>: /.exec(line)?.[1];
+    if (!id) continue;
+    const heap = heaps.get(id) ?? { kind: null, full: 0, eden: 0, afterLast: NaN, afterLastFull: NaN };
+    heaps.set(id, heap);
+    if (line.includes(": START ")) heap.kind = line.includes("FullCollection") ? "full" : "eden";
     const end = /=> (\d+)kb, .*END\]/.exec(line);
-    if (!end || !kind) continue;
-    if (kind === "full") full.push(Number(end[1]) / 1024);
-    else eden++;
-    kind = null;
+    if (!end || !heap.kind) continue;
+    const mib = Number(end[1]) / 1024;
+    heap.afterLast = mib;
+    if (heap.kind === "full") {
+      heap.full++;
+      heap.afterLastFull = mib;
+    } else heap.eden++;
+    heap.kind = null;
   }
-  return { afterLastFull: full.at(-1) ?? NaN, maxAfterFull: Math.max(...full), fullCollections: full.length, edenCollections: eden };
+  const page = [...heaps.values()].sort((a, b) => b.full + b.eden - (a.full + a.eden))[0];
+  return page ?? { full: 0, eden: 0, afterLast: NaN, afterLastFull: NaN };
 }
 
 /** Milliseconds from `t0` until X reports a viewable window titled `title`, polled every 10 ms. */
@@ -227,6 +241,7 @@ async function working() {
       RUST_LOG: "warn",
       // JavaScriptCore logs each garbage collection with the heap's size after it (see jsHeap).
       JSC_logGC: "1",
+      ...(opts["full-collections"] ? { JSC_useGenerationalGC: "false" } : {}),
     },
   });
   let { browser, stop } = await start();
@@ -400,13 +415,13 @@ if (!opts["skip-working"]) {
   console.log("\nreadings (PSS in MiB; the web process by kind of mapping; the JS heap from JavaScriptCore's GC log):");
   const kinds = Object.keys(w.readings.find((r) => Object.keys(r.web).length)?.web ?? {});
   console.log(
-    `| when | total PSS | web process | ${kinds.map((k) => `web: ${k}`).join(" | ")} | JS heap after last full GC | full / eden GCs | DOM nodes | chart bars | quote rows |`,
+    `| when | total PSS | web process | ${kinds.map((k) => `web: ${k}`).join(" | ")} | JS heap after last GC | after last full GC | full / eden GCs | DOM nodes | chart bars | quote rows |`,
   );
-  console.log(`|---|${"---:|".repeat(kinds.length + 7)}`);
+  console.log(`|---|${"---:|".repeat(kinds.length + 8)}`);
   for (const r of w.readings) {
-    const web = r.pss.byName.WebKitWebProcess ?? 0;
+    const web = r.pss.byName[WEB_PROCESS] ?? 0;
     console.log(
-      `| ${r.label} | ${fmt(r.pss.total)} | ${fmt(web)} | ${kinds.map((k) => fmt(r.web[k] ?? 0)).join(" | ")} | ${fmt(r.js.afterLastFull)} | ${r.js.fullCollections} / ${r.js.edenCollections} | ${r.page.nodes} | ${r.page.bars} | ${r.page.quoteRows} |`,
+      `| ${r.label} | ${fmt(r.pss.total)} | ${fmt(web)} | ${kinds.map((k) => fmt(r.web[k] ?? 0)).join(" | ")} | ${fmt(r.js.afterLast)} | ${fmt(r.js.afterLastFull)} | ${r.js.full} / ${r.js.eden} | ${r.page.nodes} | ${r.page.bars} | ${r.page.quoteRows} |`,
     );
   }
   const growth = w.afterFast.total - w.afterWork.total;
