@@ -535,9 +535,12 @@ test("scrolling the chart back loads older bars", async () => {
 });
 
 test("a history longer than a screen shows its newest screenful, the rest as the chart scrolls back", async () => {
-  // 5,000 one-minute bars up to now (the sandbox trades every minute): more than the 4,000 a load hands the chart at once.
-  const to = Math.floor(Date.now() / 60_000) * 60 + 60;
-  const span = await browser.execute((from, to) => window.__ariesChart?.showSpan(from, to), to - 5_000 * 60, to);
+  // 5,000 bars of the chart's timeframe up to now (the sandbox trades every minute): more than the
+  // 4,000 a load hands the chart at once. The timeframe step above left it at 5m.
+  const seconds = { 1: 60, 5: 300, 15: 900, 60: 3_600 }[await chartAttr("data-resolution")];
+  assert.ok(seconds, "an intraday timeframe");
+  const to = Math.floor(Date.now() / 1000 / seconds) * seconds + seconds;
+  const span = await browser.execute((from, to) => window.__ariesChart?.showSpan(from, to), to - 5_000 * seconds, to);
   assert.ok(span.bars > 4_000, `the simulator gave ${span.bars} bars`);
   assert.equal(span.shown, 4_000);
   assert.equal(Number(await chartAttr("data-bars")), 4_000);
