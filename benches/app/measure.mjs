@@ -221,6 +221,31 @@ function deskPid(bin) {
   throw new Error("the desk's process was not found");
 }
 
+/**
+ * Milliseconds to AAPL's first painted price, timed in the page from `window.__quoteFrom`, which
+ * `act` (the step that starts the clock: picking the account, submitting the passphrase) sets.
+ */
+async function firstQuoteAfter(browser, act) {
+  await browser.execute(() => {
+    window.__firstQuote = null;
+    window.__quoteFrom = undefined;
+    const observer = new MutationObserver(() => {
+      const cell = document.querySelector('[data-testid="quote-AAPL"] [data-testid="last"]');
+      if (cell && /\d/.test(cell.textContent) && window.__quoteFrom !== undefined) {
+        window.__firstQuote = performance.now() - window.__quoteFrom;
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await act();
+  await browser.waitUntil(() => browser.execute(() => window.__firstQuote !== null), {
+    timeout: 30_000,
+    timeoutMsg: "no quote was painted",
+  });
+  return browser.execute(() => window.__firstQuote);
+}
+
 /** A passphrase vault, so the sign-in is saved and the second start resumes it (no keychain here). */
 const PASSPHRASE = "working memory, then a saved session";
 
@@ -258,24 +283,13 @@ async function working() {
     const status = await browser.execute(() => window.__TAURI_INTERNALS__.invoke("session_status"));
     const account = status.accounts.find((a) => a.isSim).id;
 
-    // First quote painted after the account is picked, timed inside the page.
-    await browser.execute(() => {
-      window.__firstQuote = null;
-      const observer = new MutationObserver(() => {
-        const cell = document.querySelector('[data-testid="quote-AAPL"] [data-testid="last"]');
-        if (cell && /\d/.test(cell.textContent)) {
-          window.__firstQuote = performance.now() - window.__picked;
-          observer.disconnect();
-        }
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    await browser.execute((id) => {
-      window.__picked = performance.now();
-      document.querySelector(`[data-testid="account-${id}"]`).click();
-    }, account);
-    await browser.waitUntil(() => browser.execute(() => window.__firstQuote !== null), { timeout: 30_000 });
-    const firstQuote = await browser.execute(() => window.__firstQuote);
+    // First quote painted after the account is picked.
+    const firstQuote = await firstQuoteAfter(browser, () =>
+      browser.execute((id) => {
+        window.__quoteFrom = performance.now();
+        document.querySelector(`[data-testid="account-${id}"]`).click();
+      }, account),
+    );
 
     const symbols = simSymbols().slice(0, 50);
     const input = await byTest("watch-input");
@@ -342,26 +356,18 @@ async function working() {
     // the vault opens; timed in the page from the passphrase's submit to AAPL's first price.
     await stop();
     ({ browser, stop } = await start());
-    await browser.execute(() => {
-      window.__firstQuote = null;
-      document.addEventListener("click", (e) => {
-        if (e.target.closest?.('[data-testid="unlock-submit"]')) window.__unlocked = performance.now();
-      }, true);
-      const observer = new MutationObserver(() => {
-        const cell = document.querySelector('[data-testid="quote-AAPL"] [data-testid="last"]');
-        if (cell && /\d/.test(cell.textContent) && window.__unlocked !== undefined) {
-          window.__firstQuote = performance.now() - window.__unlocked;
-          observer.disconnect();
-        }
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    const resumedQuote = await firstQuoteAfter(browser, async () => {
+      await browser.execute(() =>
+        document.addEventListener(
+          "click",
+          (e) => {
+            if (e.target.closest?.('[data-testid="unlock-submit"]')) window.__quoteFrom = performance.now();
+          },
+          true,
+        ),
+      );
+      await enterPassphrase(browser, PASSPHRASE, { repeat: false });
     });
-    await enterPassphrase(browser, PASSPHRASE, { repeat: false });
-    await browser.waitUntil(() => browser.execute(() => window.__firstQuote !== null), {
-      timeout: 30_000,
-      timeoutMsg: "the saved session showed no quote",
-    });
-    const resumedQuote = await browser.execute(() => window.__firstQuote);
     await shot("working-resumed");
     return { firstQuote, resumedQuote, afterWork, afterFast, stillPriced, readings };
   } finally {
