@@ -14,7 +14,9 @@ use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook, ReconnectCo
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::views::market::{ConnectionView, QuoteBatch, QuoteView, SocketView, StreamsView, wall_clock_ms};
+use crate::views::market::{
+    ConnectionView, QUOTES_PER_BATCH, QuoteBatch, QuoteView, SocketView, StreamsView, wall_clock_ms,
+};
 use crate::views::orders::{AccountEventView, OrderView};
 
 /// One display frame at 60 Hz: the most often a batch is sent.
@@ -59,8 +61,13 @@ pub async fn pump_quotes(
             }
             connection_sent = Some(connection);
             last_send = Instant::now();
-            if !send(QuoteBatch { quotes, connection, sent_at_ms: wall_clock_ms() }) {
-                return;
+            // A connection change alone is news too: then one batch without quotes.
+            let chunks: Vec<&[QuoteView]> =
+                if quotes.is_empty() { vec![&[]] } else { quotes.chunks(QUOTES_PER_BATCH).collect() };
+            for chunk in chunks {
+                if !send(QuoteBatch { quotes: chunk.iter().collect(), connection, sent_at_ms: wall_clock_ms() }) {
+                    return;
+                }
             }
         }
         tokio::select! {
@@ -189,10 +196,11 @@ mod tests {
         sleep(Duration::from_millis(200)).await;
         pump.abort();
         let batches = batches.lock().unwrap();
-        let quotes: Vec<&QuoteView> = batches.iter().flat_map(|b| &b.quotes).collect();
+        let symbols: Vec<&String> = batches.iter().flat_map(|b| &b.quotes.symbol).collect();
         assert!(batches.len() <= 1 + 200 / 16 + 1, "one batch per frame at most, got {}", batches.len());
-        assert!(quotes.iter().all(|q| q.symbol == "AAPL"), "only the watched symbol crosses");
-        assert_eq!(quotes.last().unwrap().last, Some(110.0), "the latest price arrives");
+        assert!(symbols.iter().all(|s| *s == "AAPL"), "only the watched symbol crosses");
+        let lasts: Vec<Option<f64>> = batches.iter().flat_map(|b| b.quotes.last.clone()).collect();
+        assert_eq!(lasts.last(), Some(&Some(110.0)), "the latest price arrives");
         assert_eq!(batches[0].connection, ConnectionView::Live);
         // Each batch is stamped when it leaves, for the UI's tick-to-paint measurement.
         let now = wall_clock_ms();
@@ -201,6 +209,30 @@ mod tests {
             "stamped with the wall clock"
         );
         assert!(batches.windows(2).all(|w| w[1].sent_at_ms >= w[0].sent_at_ms + 15.0), "one frame apart at least");
+    }
+
+    /// A frame in which more symbols moved than one batch holds is sent as
+    /// several batches, back to back, each small enough for one trip.
+    #[tokio::test]
+    async fn a_frame_of_many_changes_is_split_into_batches_that_together_carry_every_symbol() {
+        let book = Arc::new(QuoteBook::default());
+        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let symbols: BTreeSet<String> = (0..120).map(|i| format!("S{i:03}")).collect();
+        for symbol in &symbols {
+            book.apply_rest(symbol, &last(10.0));
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let pump = tokio::spawn(pump_quotes(book, state, symbols.clone(), move |b| tx.send(b).is_ok()));
+        let mut seen = BTreeSet::new();
+        let mut sizes = Vec::new();
+        while seen.len() < symbols.len() {
+            let batch = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("a batch").unwrap();
+            sizes.push(batch.quotes.len());
+            seen.extend(batch.quotes.symbol);
+        }
+        pump.abort();
+        assert_eq!(seen, symbols);
+        assert_eq!(sizes, [QUOTES_PER_BATCH, QUOTES_PER_BATCH, 120 - 2 * QUOTES_PER_BATCH]);
     }
 
     #[tokio::test]

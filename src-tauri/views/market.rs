@@ -83,12 +83,69 @@ impl QuoteView {
     }
 }
 
+/// Quotes as columns: entry `i` of every column is one symbol's quote. Field
+/// names cross once per batch rather than once per quote, which halves a
+/// batch and keeps one of [`QUOTES_PER_BATCH`] quotes on Tauri's one-trip
+/// delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
+/// turns them back into `QuoteView` rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuoteColumns {
+    pub symbol: Vec<String>,
+    pub last: Vec<Option<f64>>,
+    pub bid: Vec<Option<f64>>,
+    pub ask: Vec<Option<f64>>,
+    pub change: Vec<Option<f64>>,
+    pub change_percent: Vec<Option<f64>>,
+    pub volume: Vec<Option<f64>>,
+    pub age_ms: Vec<u32>,
+    pub stale: Vec<bool>,
+    pub source: Vec<QuoteSource>,
+}
+
+impl QuoteColumns {
+    pub fn len(&self) -> usize {
+        self.symbol.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.symbol.is_empty()
+    }
+}
+
+impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
+    fn from_iter<I: IntoIterator<Item = &'a QuoteView>>(quotes: I) -> Self {
+        let mut columns = QuoteColumns::default();
+        for q in quotes {
+            columns.symbol.push(q.symbol.clone());
+            columns.last.push(q.last);
+            columns.bid.push(q.bid);
+            columns.ask.push(q.ask);
+            columns.change.push(q.change);
+            columns.change_percent.push(q.change_percent);
+            columns.volume.push(q.volume);
+            columns.age_ms.push(q.age_ms);
+            columns.stale.push(q.stale);
+            columns.source.push(q.source);
+        }
+        columns
+    }
+}
+
+/// The most quotes one batch carries: a frame with more changes is sent as
+/// several batches. Tauri evaluates a Channel message of under 8 KiB of JSON
+/// straight into the page; a larger one costs a second trip (the page fetches
+/// it over `ipc:`), and that traffic grows the web process. Even long
+/// symbols and full-precision numbers keep this many under 8 KiB (tested).
+pub const QUOTES_PER_BATCH: usize = 48;
+
 /// One frame's worth of changes: only the symbols that changed since the last batch.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct QuoteBatch {
-    pub quotes: Vec<QuoteView>,
+    pub quotes: QuoteColumns,
     pub connection: ConnectionView,
     /// Wall-clock time the batch was handed to the channel, in milliseconds
     /// since the Unix epoch: the start of the UI's tick-to-paint measurement.
@@ -152,4 +209,53 @@ pub struct BarView {
     pub low: f64,
     pub close: f64,
     pub volume: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest quotes a batch can hold: a long symbol, and every number at
+    /// its widest in JSON (full-precision fractions, the largest age).
+    fn widest(i: usize) -> QuoteView {
+        let wide = -123_456.789_012_345_67 - i as f64 / 7.0;
+        QuoteView {
+            symbol: format!("BRK.B-WS{i:04}"),
+            last: Some(wide),
+            bid: Some(wide),
+            ask: Some(wide),
+            change: Some(wide),
+            change_percent: Some(wide),
+            volume: Some(9_007_199_254_740_991.0),
+            age_ms: u32::MAX,
+            stale: false,
+            source: QuoteSource::Snapshot,
+        }
+    }
+
+    #[test]
+    fn a_full_batch_of_the_widest_quotes_stays_under_tauris_one_trip_size() {
+        let quotes: Vec<QuoteView> = (0..QUOTES_PER_BATCH).map(widest).collect();
+        let batch = QuoteBatch {
+            quotes: quotes.iter().collect(),
+            connection: ConnectionView::Reconnecting,
+            sent_at_ms: wall_clock_ms(),
+        };
+        let json = serde_json::to_string(&batch).unwrap();
+        // Tauri's MAX_JSON_DIRECT_EXECUTE_THRESHOLD (tauri::ipc::channel): under it, one eval.
+        assert!(json.len() < 8192, "{} bytes", json.len());
+    }
+
+    #[test]
+    fn columns_keep_each_quote_in_one_row_in_order() {
+        let quotes = [widest(0), QuoteView { symbol: "AAPL".into(), last: None, stale: true, ..widest(1) }];
+        let columns: QuoteColumns = quotes.iter().collect();
+        assert_eq!(columns.len(), 2);
+        assert_eq!(columns.symbol, ["BRK.B-WS0000", "AAPL"]);
+        assert_eq!(columns.last, [quotes[0].last, None]);
+        assert_eq!(columns.stale, [false, true]);
+        let json = serde_json::to_value(&columns).unwrap();
+        assert_eq!(json["changePercent"][1], serde_json::json!(quotes[1].change_percent));
+        assert_eq!(json["source"][0], "snapshot");
+    }
 }

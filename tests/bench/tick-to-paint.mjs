@@ -74,7 +74,7 @@ function tracePaths() {
           callback &&
           ((data) => {
             const batch = data?.message;
-            const quotes = batch?.quotes;
+            const quotes = batch?.quotes?.symbol; // the batch's columns (QuoteColumns): one symbol per quote
             if (typeof batch?.sentAtMs !== "number" || !Array.isArray(quotes) || quotes.length === 0) return callback(data);
             const received = clock();
             const result = callback(data);

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Command, QuoteBatch, StreamsView } from "./bindings";
+import type { QuoteRows } from "./quotes/columns";
+import { columnsOf, quote } from "./quotes/fixtures";
 
 // The Tauri runtime is not here: stand in for invoke and Channel to see exactly
 // what the wrappers send and how they turn failures into AppErrors.
@@ -80,17 +82,18 @@ describe("ipc", () => {
     });
   });
 
-  it("hands quote batches from the Channel to the callback", async () => {
+  it("hands quote batches from the Channel to the callback as rows", async () => {
     invoke.mockResolvedValue(null);
-    const seen: QuoteBatch[] = [];
+    const seen: QuoteRows[] = [];
     await ipc.watchQuotes("chart", ["AAPL"], (b) => seen.push(b));
     const [command, args] = invoke.mock.calls[0];
     expect(command).toBe("watch_quotes");
     expect(args.panel).toBe("chart");
     expect(args.symbols).toEqual(["AAPL"]);
-    const batch: QuoteBatch = { quotes: [], connection: "live", sentAtMs: 1_700_000_000_000 };
+    const aapl = quote("AAPL", { last: 187.5 });
+    const batch: QuoteBatch = { quotes: columnsOf([aapl]), connection: "live", sentAtMs: 1_700_000_000_000 };
     (args.onBatch as FakeChannel<QuoteBatch>).onmessage(batch);
-    expect(seen).toEqual([batch]);
+    expect(seen).toEqual([{ quotes: [aapl], connection: "live", sentAtMs: 1_700_000_000_000 }]);
   });
 
   it("hands both sockets' states from the Channel to the callback", async () => {

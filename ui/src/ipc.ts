@@ -30,6 +30,7 @@ import type {
 } from "./bindings";
 import { decodeBarColumns } from "./chart/columns";
 import { toAppError } from "./errors";
+import { decodeQuoteBatch, type QuoteRows } from "./quotes/columns";
 
 /** The one invoke: `command` must be one of Rust's (bindings/commands.ts, generated from the list it registers). */
 async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
@@ -113,9 +114,9 @@ export const installUpdate = () => call<UpdateView>("install_update");
  * Sets what one panel of this window watches; batches for it arrive on
  * `onBatch` until the panel's next call. Other panels' subscriptions stay.
  */
-export function watchQuotes(panel: string, symbols: string[], onBatch: (batch: QuoteBatch) => void): Promise<void> {
+export function watchQuotes(panel: string, symbols: string[], onBatch: (batch: QuoteRows) => void): Promise<void> {
   const channel = new Channel<QuoteBatch>();
-  channel.onmessage = onBatch;
+  channel.onmessage = (batch) => onBatch(decodeQuoteBatch(batch));
   return call<void>("watch_quotes", { panel, symbols, onBatch: channel });
 }
 

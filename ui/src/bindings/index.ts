@@ -27,6 +27,7 @@ export type { PlaceResult } from "./PlaceResult";
 export type { PositionView } from "./PositionView";
 export type { PreviewView } from "./PreviewView";
 export type { QuoteBatch } from "./QuoteBatch";
+export type { QuoteColumns } from "./QuoteColumns";
 export type { QuoteSource } from "./QuoteSource";
 export type { QuoteView } from "./QuoteView";
 export type { RedirectChoice } from "./RedirectChoice";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PlaceResult, QuoteBatch, QuoteView } from "../bindings";
+import type { PlaceResult, QuoteView } from "../bindings";
+import type { QuoteRows } from "../quotes/columns";
 import { createFreshness, newestTickAt } from "./freshness";
 
 const quote = (symbol: string, ageMs: number): QuoteView => ({
@@ -14,7 +15,7 @@ const quote = (symbol: string, ageMs: number): QuoteView => ({
   stale: false,
   source: "update",
 });
-const batch = (sentAtMs: number, ...quotes: QuoteView[]): QuoteBatch => ({ quotes, connection: "live", sentAtMs });
+const batch = (sentAtMs: number, ...quotes: QuoteView[]): QuoteRows => ({ quotes, connection: "live", sentAtMs });
 
 /** A store on a hand-driven clock and frame queue. */
 function harness() {

@@ -8,9 +8,10 @@
 // clock (`performance.timeOrigin + performance.now()`): the frame in which
 // the new values are painted (docs/design.md "Performance budget").
 import { createSignal } from "solid-js";
-import type { AppError, PlaceResult, QuoteBatch, StreamsView } from "../bindings";
+import type { AppError, PlaceResult, StreamsView } from "../bindings";
 import { toAppError } from "../errors";
 import * as ipc from "../ipc";
+import type { QuoteRows } from "../quotes/columns";
 import { RollingWindow, type Summary } from "./rolling";
 
 export const PAINT_WINDOW_MS = 60_000;
@@ -19,7 +20,7 @@ export const PAINT_WINDOW_MS = 60_000;
 export const wallClock = () => performance.timeOrigin + performance.now();
 
 /** When the newest quote in `batch` reached Rust, by the wall clock; null for a batch without quotes. */
-export function newestTickAt(batch: Pick<QuoteBatch, "quotes" | "sentAtMs">): number | null {
+export function newestTickAt(batch: Pick<QuoteRows, "quotes" | "sentAtMs">): number | null {
   if (batch.quotes.length === 0) return null;
   let youngest = Infinity;
   for (const q of batch.quotes) youngest = Math.min(youngest, q.ageMs);
@@ -44,7 +45,7 @@ export function createFreshness(
   const [open, setOpen] = createSignal(false);
 
   /** Called right after a batch was applied to the page's state. */
-  function applied(batch: QuoteBatch) {
+  function applied(batch: QuoteRows) {
     const tickAt = newestTickAt(batch);
     if (tickAt === null) return; // a socket-state change alone paints no quote
     if (tickAt > (lastTickAt() ?? -Infinity)) setLastTickAt(tickAt);

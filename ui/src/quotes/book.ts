@@ -4,20 +4,21 @@
 // cell and nothing else.
 import { batch, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
-import type { ConnectionView, QuoteBatch } from "../bindings";
+import type { ConnectionView } from "../bindings";
+import type { QuoteRows } from "./columns";
 import { batchPatch, type QuoteTable } from "./merge";
 
 export type QuoteBook = ReturnType<typeof createQuoteBook>;
 
 /** `onApplied` hears each batch once its rows are in the store (the freshness readout times the paint). */
-export function createQuoteBook(onApplied: (batch: QuoteBatch) => void = () => {}) {
+export function createQuoteBook(onApplied: (batch: QuoteRows) => void = () => {}) {
   const [rows, setRows] = createStore<QuoteTable>({});
   const [connection, setConnection] = createSignal<ConnectionView>("connecting");
   // Each panel's symbols; a row lives while any panel watches its symbol.
   const panels = new Map<string, readonly string[]>();
   let watched = new Set<string>();
 
-  function apply(incoming: QuoteBatch) {
+  function apply(incoming: QuoteRows) {
     const patch = batchPatch(rows, incoming.quotes, watched);
     batch(() => {
       for (const [symbol, row] of Object.entries(patch)) setRows(symbol, row);

@@ -1,5 +1,5 @@
 // Test data for the quote tests.
-import type { QuoteView } from "../bindings";
+import type { QuoteColumns, QuoteView } from "../bindings";
 
 /** A fresh live quote of `symbol`, with `over` changed. */
 export const quote = (symbol: string, over: Partial<QuoteView> = {}): QuoteView => ({
@@ -14,4 +14,18 @@ export const quote = (symbol: string, over: Partial<QuoteView> = {}): QuoteView 
   stale: false,
   source: "update",
   ...over,
+});
+
+/** `quotes` as Rust sends them: one column per field. */
+export const columnsOf = (quotes: QuoteView[]): QuoteColumns => ({
+  symbol: quotes.map((q) => q.symbol),
+  last: quotes.map((q) => q.last),
+  bid: quotes.map((q) => q.bid),
+  ask: quotes.map((q) => q.ask),
+  change: quotes.map((q) => q.change),
+  changePercent: quotes.map((q) => q.changePercent),
+  volume: quotes.map((q) => q.volume),
+  ageMs: quotes.map((q) => q.ageMs),
+  stale: quotes.map((q) => q.stale),
+  source: quotes.map((q) => q.source),
 });
