@@ -985,6 +985,30 @@ test("the market buy is on the AAPL chart: its bar's buy marker holds 5 more", a
   await waitForChart("fill-marks", (v) => boughtOnChart(v) === boughtBefore + 5, "the chart's buy markers did not gain 5");
 });
 
+test("a fill marker reads side and quantity; pointing at its bar shows the whole fill in the legend", async () => {
+  const markers = await browser.execute(() => window.__ariesChart?.fillMarkers() ?? []);
+  const buy = markers.filter((m) => m.label.startsWith("B ") && m.x !== null).at(-1);
+  assert.ok(buy, `no buy marker on screen: ${JSON.stringify(markers)}`);
+  // Centred on its bar, a long text ran off the chart's right edge at the newest bars.
+  assert.match(buy.label, /^B [\d,.]+$/, "the marker itself is short");
+  assert.match(buy.text, /^B [\d,.]+ @ [\d,.]+( \(\d+ orders\))?$/);
+  const canvas = await browser.$(".chart-canvas");
+  const { width, height } = await canvas.getSize();
+  // W3C pointer offsets from an element are from its centre.
+  await browser
+    .action("pointer")
+    .move({ origin: canvas, x: Math.round(buy.x - width / 2), y: Math.round(-height / 4) })
+    .perform();
+  const legendFills = () =>
+    browser.execute(() => [...document.querySelectorAll('[data-testid="chart-legend-fill"]')].map((e) => e.textContent));
+  await browser.waitUntil(async () => (await legendFills()).includes(buy.text), {
+    timeout: 5_000,
+    timeoutMsg: `the legend did not show "${buy.text}"`,
+  });
+  await shot("07d-chart-fill-legend");
+  await browser.action("pointer").move({ origin: "viewport", x: 1, y: 1 }).perform();
+});
+
 /** The quantity the chart's buy markers add up to ("B 12 @ 212.53 (3 orders); S 1 @ …"). */
 const boughtOnChart = (marks) =>
   (marks ?? "").split("; ").reduce((sum, mark) => sum + Number((/^B ([\d.,]+) @/.exec(mark)?.[1] ?? "0").replaceAll(",", "")), 0);

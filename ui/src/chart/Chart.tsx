@@ -80,6 +80,8 @@ declare global {
        * them; `screen` overrides how many are handed to the chart at once (its baseline: all).
        */
       showSpan: (from: number, to: number, screen?: number) => Promise<SpanTimes>;
+      /** The fill markers as drawn, with their bar's x in the chart: the end-to-end test points at one. */
+      fillMarkers: () => { x: number | null; text: string; label: string }[];
     };
   }
 }
@@ -367,7 +369,8 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     price: m.price,
     shape: m.buy ? "arrowUp" : "arrowDown",
     color: m.buy ? colors.up : colors.down,
-    text: m.text,
+    // Centred on the bar: the whole text ran off the right edge on the newest bars; the legend has it.
+    text: m.label,
   });
   // The markers plugin re-reads the whole series (`series.data()`, an object per bar) in the
   // frame after every data change, a live tick's included, markers or not: with 100,000 bars
@@ -426,6 +429,12 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
     if (range && range.from < PAGE_MARGIN && state() === "ready") void older.run();
   });
   window.__ariesChart = {
+    fillMarkers: () =>
+      (fills?.markers() ?? []).map((m) => ({
+        x: timeScale.timeToCoordinate(m.time),
+        label: m.text ?? "",
+        text: marks().find((f) => f.time === m.time && f.label === m.text)?.text ?? "",
+      })),
     scrollBack: () => {
       const range = timeScale.getVisibleLogicalRange();
       timeScale.setVisibleLogicalRange({ from: 0, to: range ? range.to - range.from : 100 });
@@ -567,6 +576,13 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
               <Show when={bar().volume !== null}>
                 <span class="muted">Vol {VOLUME.format(bar().volume ?? 0)}</span>
               </Show>
+              <For each={marks().filter((m) => m.time === bar().time)}>
+                {(m) => (
+                  <span classList={{ up: m.buy, down: !m.buy }} data-testid="chart-legend-fill">
+                    {m.text}
+                  </span>
+                )}
+              </For>
             </div>
           )}
         </Show>

@@ -135,8 +135,8 @@ describe("fills as markers", () => {
       "1",
     );
     expect(marks).toEqual([
-      { key: `${t0}:B`, time: t0, price: 150.1, buy: true, text: "B 100 @ 150.10" },
-      { key: `${t0 + 60}:S`, time: t0 + 60, price: 151.005, buy: false, text: "S 40 @ 151.005" },
+      { key: `${t0}:B`, time: t0, price: 150.1, buy: true, label: "B 100", text: "B 100 @ 150.10" },
+      { key: `${t0 + 60}:S`, time: t0 + 60, price: 151.005, buy: false, label: "S 40", text: "S 40 @ 151.005" },
     ]);
   });
 
@@ -159,6 +159,8 @@ describe("fills as markers", () => {
       [t0, "S 4 @ 150.50", 150.5],
       [t0 + 60, "B 5 @ 149.00", 149],
     ]);
+    // On the chart only side and quantity, however many orders share the marker.
+    expect(marks.map((m) => m.label)).toEqual(["B 6", "S 4", "B 5"]);
   });
 
   it("marks a partial fill with what has filled so far", () => {

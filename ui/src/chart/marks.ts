@@ -31,6 +31,9 @@ export type FillMark = {
   time: number;
   price: number;
   buy: boolean;
+  /** Drawn beside the arrow, centred on the bar: short, so the newest bar's stays inside the chart ("B 12"). */
+  label: string;
+  /** The whole of it, for the legend of the bar under the crosshair ("B 12 @ 187.2133 (3 orders)"). */
   text: string;
 };
 
@@ -115,6 +118,7 @@ type OrderFill = { stamp: number; time: number; buy: boolean; quantity: Decimal;
  * the loaded bars, get none. Orders of one side on one bar share a marker, so
  * a busy bar stays readable: "B 5 @ 187.20" for one order, "B 12 @ 187.2133
  * (3 orders)" for several, at their quantity-weighted average price (exact).
+ * The chart draws only side and quantity ("B 12"); the legend shows the rest.
  */
 export function fillMarks(
   orders: readonly OrderView[],
@@ -149,12 +153,14 @@ export function fillMarks(
     const quantity = group.reduce((sum, f) => sum.plus(f.quantity), ZERO);
     const average = group.reduce((sum, f) => sum.plus(f.quantity.times(f.average)), ZERO).div(quantity);
     const count = group.length > 1 ? ` (${group.length} orders)` : "";
+    const label = `${buy ? "B" : "S"} ${quantityText(quantity)}`;
     marks.push({
       key,
       time,
       price: Number(average.toFixed()),
       buy,
-      text: `${buy ? "B" : "S"} ${quantityText(quantity)} @ ${priceText(average)}${count}`,
+      label,
+      text: `${label} @ ${priceText(average)}${count}`,
     });
   }
   return marks.sort((a, b) => a.time - b.time || Number(b.buy) - Number(a.buy));
