@@ -340,14 +340,20 @@ async function working() {
       }).then((r) => {
         if (!r.ok) throw new Error(`PUT /__sim/clock: ${r.status}`);
       });
-    const fastMs = Number(opts["fast-minutes"]) * 60_000;
-    console.error(`working: ${opts["fast-minutes"]} min at ${SPEED}× (${(fastMs * SPEED) / 3_600_000} h of market data)…`);
+    const fastMinutes = Number(opts["fast-minutes"]);
+    console.error(`working: ${fastMinutes} min at ${SPEED}× (${(fastMinutes * SPEED) / 60} h of market data)…`);
     await clock(SPEED);
-    await sleep(fastMs);
+    // A reading every market hour of a longer fast run: whether the growth levels off.
+    const whole = Math.max(0, Math.ceil(fastMinutes) - 1);
+    for (let minute = 1; minute <= whole; minute++) {
+      await sleep(60_000);
+      readings.push(await reading(`+ ${(minute * SPEED) / 60} h at ${SPEED}×`, workMinutes + minute));
+    }
+    await sleep((fastMinutes - whole) * 60_000);
     await clock(1);
     // Let the last fast batches drain before reading.
     await sleep(10_000);
-    readings.push(await reading(`+ accelerated hour`, workMinutes + Number(opts["fast-minutes"])));
+    readings.push(await reading(`+ ${(fastMinutes * SPEED) / 60} h at ${SPEED}×, drained`, workMinutes + fastMinutes));
     const afterFast = readings.at(-1).pss;
     const stillPriced = await priced();
     await shot("working-after-fast-hour");
@@ -413,7 +419,7 @@ if (!opts["skip-working"]) {
   console.log(
     `saved session: first quote painted ${fmt(w.resumedQuote, 0)} ms after the vault's passphrase was submitted (goal ≤ 1000 ms after the window: ${verdict(w.resumedQuote <= 1000)})`,
   );
-  for (const [label, m] of [[`after ${opts["work-minutes"]} min`, w.afterWork], [`after an accelerated hour (${SPEED}×)`, w.afterFast]]) {
+  for (const [label, m] of [[`after ${opts["work-minutes"]} min`, w.afterWork], [`after ${(Number(opts["fast-minutes"]) * SPEED) / 60} h of market data at ${SPEED}×`, w.afterFast]]) {
     const parts = Object.entries(m.byName).map(([n, v]) => `${n} ${fmt(v)}`).join(", ");
     const ratio = Number.isNaN(bareIdle) ? "" : ` = ${fmt(m.total / bareIdle, 2)}× bare idle`;
     console.log(`PSS ${label}: ${fmt(m.total)} MiB${ratio} (${parts})`);
