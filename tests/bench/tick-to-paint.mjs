@@ -57,8 +57,9 @@ async function readout(name) {
 /**
  * Splits each quote batch's path in the page, beside the readout's total: from
  * Rust's send to the Channel's callback (delivery: eval, or eval + fetch for
- * 8 KiB and more), the page's apply (the quote book, the chart's last bar), and
- * the wait for the next animation frame. It wraps the lookup of Tauri's
+ * 8 KiB and more), the page's apply (the quote book, the chart's last bar), the
+ * style and layout the DOM changes cost (forced at once, so they can be timed),
+ * and the wait for the next animation frame. It wraps the lookup of Tauri's
  * callback map (as the e2e secrets check does), so it sees every delivery.
  */
 function tracePaths() {
@@ -79,10 +80,13 @@ function tracePaths() {
             const received = clock();
             const result = callback(data);
             const applied = clock();
+            // Style and layout now rather than before the next paint: the same work, timed on its own.
+            void document.body.offsetHeight;
+            const laidOut = clock();
             requestAnimationFrame(() => {
               const painted = clock();
               const bytes = JSON.stringify(batch).length;
-              window.__paths.push({ sent: batch.sentAtMs, received, applied, painted, quotes: quotes.length, bytes });
+              window.__paths.push({ sent: batch.sentAtMs, received, applied, laidOut, painted, quotes: quotes.length, bytes });
             });
             return result;
           })
@@ -108,11 +112,36 @@ async function paths(name) {
     count: all.length,
     deliver: part((p) => p.received - p.sent),
     apply: part((p) => p.applied - p.received),
-    frame: part((p) => p.painted - p.applied),
+    layout: part((p) => p.laidOut - p.applied),
+    frame: part((p) => p.painted - p.laidOut),
     total: part((p) => p.painted - p.sent),
     fetched: all.filter((p) => p.bytes >= 8192).length,
     quotes: part((p) => p.quotes),
   };
+}
+
+/**
+ * How often the page gets a frame: the intervals between animation frames over
+ * `ms`, nearest-rank p50/p99. Read after a phase's readout (a rAF loop asks for
+ * every frame, so it must not run during one). Tick-to-paint cannot be shorter
+ * than the wait for the next frame, so this is the floor the machine sets.
+ */
+async function frameIntervals(name, ms = 5_000) {
+  const gaps = await browser.executeAsync((ms, done) => {
+    const gaps = [];
+    let previous = null;
+    const end = performance.now() + ms;
+    const frame = (t) => {
+      if (previous !== null) gaps.push(t - previous);
+      previous = t;
+      if (t < end) requestAnimationFrame(frame);
+      else done(gaps);
+    };
+    requestAnimationFrame(frame);
+  }, ms);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const rank = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  return { name, count: gaps.length, p50: rank(0.5), p99: rank(0.99) };
 }
 
 async function watchlist() {
@@ -143,6 +172,7 @@ try {
   await sleep(PHASE_MS);
   const baseline = await readout("baseline-1-symbol");
   const baselinePaths = await paths("baseline-1-symbol");
+  const baselineFrames = await frameIntervals("baseline-1-symbol");
 
   // Load: fifty watched symbols and the chart.
   const input = await byTest("watch-input");
@@ -161,6 +191,7 @@ try {
   await sleep(PHASE_MS);
   const load = await readout("load-50-symbols-chart");
   const loadPaths = await paths("load-50-symbols-chart");
+  const loadFrames = await frameIntervals("load-50-symbols-chart");
 
   // Rust stamps with the system clock; the page reads timeOrigin + now(). Any gap between the
   // page's two clocks would bias every sample, so it is printed beside them.
@@ -174,9 +205,13 @@ try {
   for (const r of [baselinePaths, loadPaths]) {
     const f = (x) => `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} / ${x.max.toFixed(1)}`;
     console.log(
-      `${r.name.padEnd(24)} batches ${r.count}  send→callback ${f(r.deliver)}  apply ${f(r.apply)}  ` +
+      `${r.name.padEnd(24)} batches ${r.count}  send→callback ${f(r.deliver)}  apply ${f(r.apply)}  style+layout ${f(r.layout)}  ` +
         `→next frame ${f(r.frame)}  total ${f(r.total)}  quotes/batch p50 ${r.quotes.p50}  ≥8 KiB (eval + fetch) ${r.fetched}`,
     );
+  }
+  console.log("frame interval, 5 s of animation frames after each phase (60 Hz is 16.7 ms):");
+  for (const r of [baselineFrames, loadFrames]) {
+    console.log(`${r.name.padEnd(24)} frames ${r.count}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
   }
   console.log(`page clocks: Date.now() − (performance.timeOrigin + performance.now()) = ${skew.toFixed(1)} ms`);
   const ratio = load.p99 / baseline.p99;
