@@ -55,6 +55,9 @@ pub struct QuoteView {
     pub change: Option<f64>,
     pub change_percent: Option<f64>,
     pub volume: Option<f64>,
+    /// The last trade's time by the exchange's clock, milliseconds since the
+    /// Unix epoch: the chart's live bar is the one this time falls in.
+    pub traded_at_ms: Option<f64>,
     /// Milliseconds since the last message for this symbol.
     pub age_ms: u32,
     pub stale: bool,
@@ -72,6 +75,7 @@ impl QuoteView {
             change: quote.fields.change,
             change_percent: quote.change_percent(),
             volume: quote.fields.volume,
+            traded_at_ms: quote.fields.traded_at_ms,
             age_ms: u32::try_from(age.as_millis()).unwrap_or(u32::MAX),
             stale: age > STALE_AFTER,
             source: match quote.source {
@@ -99,6 +103,7 @@ pub struct QuoteColumns {
     pub change: Vec<Option<f64>>,
     pub change_percent: Vec<Option<f64>>,
     pub volume: Vec<Option<f64>>,
+    pub traded_at_ms: Vec<Option<f64>>,
     pub age_ms: Vec<u32>,
     pub stale: Vec<bool>,
     pub source: Vec<QuoteSource>,
@@ -125,6 +130,7 @@ impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
             columns.change.push(q.change);
             columns.change_percent.push(q.change_percent);
             columns.volume.push(q.volume);
+            columns.traded_at_ms.push(q.traded_at_ms);
             columns.age_ms.push(q.age_ms);
             columns.stale.push(q.stale);
             columns.source.push(q.source);
@@ -138,7 +144,7 @@ impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
 /// straight into the page; a larger one costs a second trip (the page fetches
 /// it over `ipc:`), and that traffic grows the web process. Even long
 /// symbols and full-precision numbers keep this many under 8 KiB (tested).
-pub const QUOTES_PER_BATCH: usize = 48;
+pub const QUOTES_PER_BATCH: usize = 40;
 
 /// One frame's worth of changes: only the symbols that changed since the last batch.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -227,6 +233,7 @@ mod tests {
             change: Some(wide),
             change_percent: Some(wide),
             volume: Some(9_007_199_254_740_991.0),
+            traded_at_ms: Some(4_102_444_800_123.0), // 2100-01-01
             age_ms: u32::MAX,
             stale: false,
             source: QuoteSource::Snapshot,

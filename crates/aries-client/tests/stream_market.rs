@@ -71,6 +71,8 @@ async fn a_snapshot_then_field_level_updates_fill_the_book() {
     assert_eq!(f.volume, Some(expected.volume as f64));
     assert_eq!(f.change, number(expected.last - expected.prev_close));
     assert!(f.open.is_some() && f.high.is_some() && f.low.is_some() && f.last_size.is_some());
+    // Sent as New York time with its offset (docs/aries-api.md §10.2), read back to the same instant.
+    assert_eq!(f.traded_at_ms, Some(expected.time.timestamp_millis() as f64));
 
     let index = quote(&stream, "SPX");
     assert_eq!(index.source, Source::Snapshot);
@@ -88,6 +90,7 @@ async fn a_snapshot_then_field_level_updates_fill_the_book() {
     let f = updated.fields;
     assert!(f.bid.is_some() && f.ask.is_some() && f.bid_size.is_some() && f.ask_size.is_some());
     assert!(f.last.is_some() && f.open.is_some() && f.high.is_some() && f.low.is_some() && f.volume.is_some());
+    assert!(f.traded_at_ms >= snapshot.fields.traded_at_ms, "a later trade, a later time");
     assert!(changes.has_changed().unwrap());
     let (_, changed) = stream.book().changed_since(version);
     assert!(changed.iter().any(|(symbol, _)| symbol == "AAPL"), "{changed:?}");

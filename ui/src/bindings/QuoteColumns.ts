@@ -8,4 +8,4 @@ import type { QuoteSource } from "./QuoteSource";
  * delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
  * turns them back into `QuoteView` rows.
  */
-export type QuoteColumns = { symbol: Array<string>, last: Array<number | null>, bid: Array<number | null>, ask: Array<number | null>, change: Array<number | null>, changePercent: Array<number | null>, volume: Array<number | null>, ageMs: Array<number>, stale: Array<boolean>, source: Array<QuoteSource>, };
+export type QuoteColumns = { symbol: Array<string>, last: Array<number | null>, bid: Array<number | null>, ask: Array<number | null>, change: Array<number | null>, changePercent: Array<number | null>, volume: Array<number | null>, tradedAtMs: Array<number | null>, ageMs: Array<number>, stale: Array<boolean>, source: Array<QuoteSource>, };

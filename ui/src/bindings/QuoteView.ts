@@ -3,6 +3,11 @@ import type { QuoteSource } from "./QuoteSource";
 
 export type QuoteView = { symbol: string, last: number | null, bid: number | null, ask: number | null, change: number | null, changePercent: number | null, volume: number | null, 
 /**
+ * The last trade's time by the exchange's clock, milliseconds since the
+ * Unix epoch: the chart's live bar is the one this time falls in.
+ */
+tradedAtMs: number | null, 
+/**
  * Milliseconds since the last message for this symbol.
  */
 ageMs: number, stale: boolean, source: QuoteSource, };

@@ -36,6 +36,7 @@ import {
   resolutionLabel,
   takeNewest,
   toSeries,
+  tradeTime,
   volumeBar,
   volumeDelta,
   type Reserve,
@@ -415,8 +416,7 @@ export function Chart(props: { book: QuoteBook; symbol: string; id: string; orde
       const q = quote();
       // Snapshots and REST quotes repeat a known price, maybe from a closed session: not a trade now.
       if (last == null || q?.source !== "update" || shown !== symbol || state() !== "ready") return;
-      const time = (Date.now() - q.ageMs) / 1000;
-      const next = applyTick(bars(), resolution(), { price: last, volume: traded, time });
+      const next = applyTick(bars(), resolution(), { price: last, volume: traded, time: tradeTime(q) });
       setBars(next);
       const bar = next[next.length - 1];
       candles.update(candle(bar));

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { BarView } from "../bindings";
-import { applyTick, barStart, changeAt, fromColumns, mergeOlder, takeNewest, toSeries, volumeDelta, type Reserve } from "./bars";
+import {
+  applyTick,
+  barStart,
+  changeAt,
+  fromColumns,
+  mergeOlder,
+  takeNewest,
+  toSeries,
+  tradeTime,
+  volumeDelta,
+  type Reserve,
+} from "./bars";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const bar = (time: number, over: Partial<BarView> = {}): BarView => ({
@@ -116,6 +127,17 @@ describe("live ticks", () => {
   it("keeps a volume gap when nothing traded is known", () => {
     expect(applyTick([bar(t0, { volume: null })], "1", { price: 1, time: t0 + 1 })[0].volume).toBeNull();
     expect(applyTick([bar(t0)], "1", { price: 1, time: t0 + 61 })[1].volume).toBeNull();
+  });
+
+  it("puts a trade in the bar of the exchange's time, not of this machine's clock", () => {
+    // This machine's clock runs 2 s slow and the tick took 40 ms: by its arrival, still the 14:31 bar.
+    const now = (t0 + 58) * 1000;
+    const quote = { tradedAtMs: (t0 + 60.2) * 1000, ageMs: 40 };
+    expect(tradeTime(quote, now)).toBe(t0 + 60.2);
+    const bars = applyTick([bar(t0)], "1", { price: 101, volume: 5, time: tradeTime(quote, now) });
+    expect(bars.map((b) => b.time)).toEqual([t0, t0 + 60]);
+    // Without an exchange time, the arrival time is all there is.
+    expect(tradeTime({ tradedAtMs: null, ageMs: 40 }, now)).toBe(t0 + 57.96);
   });
 
   it("never goes back in time: an early-stamped trade moves the last bar", () => {

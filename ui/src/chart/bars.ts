@@ -1,7 +1,7 @@
 // The chart's data, without the DOM: history bars to lightweight-charts series,
 // older pages merged in front, and live ticks moving the last bar.
 import type { CandlestickData, HistogramData, UTCTimestamp, WhitespaceData } from "lightweight-charts";
-import type { BarColumns, BarView } from "../bindings";
+import type { BarColumns, BarView, QuoteView } from "../bindings";
 import { nyDay, weekOf, type Period } from "./time";
 
 /** The timeframes offered, as TradingView UDF resolutions. */
@@ -163,6 +163,16 @@ export function applyTick(bars: readonly BarView[], resolution: Resolution, tick
     volume: tick.volume === undefined ? last.volume : (last.volume ?? 0) + tick.volume,
   };
   return next;
+}
+
+/**
+ * When a streamed trade happened, in Unix seconds: by the exchange's clock when
+ * the quote carries its trade time, else when it reached this machine (`ageMs`
+ * before `now`). The exchange's time puts a trade in its own bar even when it
+ * arrives late or this machine's clock is off (docs/aries-api.md §10.2).
+ */
+export function tradeTime(quote: Pick<QuoteView, "tradedAtMs" | "ageMs">, now = Date.now()): number {
+  return (quote.tradedAtMs ?? now - quote.ageMs) / 1000;
 }
 
 /** Shares traded between two readings of a quote's day volume, which restarts with each day. */

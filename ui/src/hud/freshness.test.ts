@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PlaceResult, QuoteView } from "../bindings";
 import type { QuoteRows } from "../quotes/columns";
+import { quote as fixture } from "../quotes/fixtures";
 import { createFreshness, newestTickAt } from "./freshness";
 
-const quote = (symbol: string, ageMs: number): QuoteView => ({
-  symbol,
-  last: 100,
-  bid: null,
-  ask: null,
-  change: null,
-  changePercent: null,
-  volume: null,
-  ageMs,
-  stale: false,
-  source: "update",
-});
+const quote = (symbol: string, ageMs: number): QuoteView => fixture(symbol, { ageMs });
 const batch = (sentAtMs: number, ...quotes: QuoteView[]): QuoteRows => ({ quotes, connection: "live", sentAtMs });
 
 /** A store on a hand-driven clock and frame queue. */

@@ -5,7 +5,7 @@ import { columnsOf, quote } from "./fixtures";
 describe("quote columns", () => {
   it("become one row per symbol, in order, every field in its row", () => {
     const quotes = [
-      quote("AAPL", { last: 187.25, changePercent: -0.4, source: "snapshot" }),
+      quote("AAPL", { last: 187.25, changePercent: -0.4, tradedAtMs: 1_750_860_734_327, source: "snapshot" }),
       quote("MSFT", { last: null, bid: null, stale: true, ageMs: 9_000 }),
     ];
     expect(quoteRows(columnsOf(quotes))).toEqual(quotes);

@@ -20,6 +20,7 @@ export function quoteRows(columns: QuoteColumns): QuoteView[] {
     change: columns.change[i],
     changePercent: columns.changePercent[i],
     volume: columns.volume[i],
+    tradedAtMs: columns.tradedAtMs[i],
     ageMs: columns.ageMs[i],
     stale: columns.stale[i],
     source: columns.source[i],

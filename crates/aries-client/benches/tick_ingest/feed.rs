@@ -43,6 +43,8 @@ struct Book {
     low: i64,
     prev_close: i64,
     volume: u64,
+    /// The last trade's time, milliseconds since the Unix epoch.
+    traded_at_ms: i64,
 }
 
 fn price(cents: i64) -> Value {
@@ -51,6 +53,16 @@ fn price(cents: i64) -> Value {
 
 fn dollars(cents: i64) -> Option<f64> {
     Some(cents as f64 / 100.0)
+}
+
+/// 2025-06-25 09:30 in New York: the generated trades' first time.
+const OPEN_MS: i64 = 1_750_858_200_000;
+
+/// A trade time as the simulator writes it: New York's offset (EDT in June), milliseconds.
+fn exchange_time(ms: i64) -> Value {
+    let edt = chrono::FixedOffset::west_opt(4 * 3600).expect("a valid offset");
+    let t = chrono::DateTime::from_timestamp_millis(ms).expect("a time in range").with_timezone(&edt);
+    json!(t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string())
 }
 
 impl Book {
@@ -70,6 +82,7 @@ impl Book {
             low: mid - rng.random_range(300..600),
             prev_close: mid + rng.random_range(-500..500),
             volume: rng.random_range(100_000..5_000_000),
+            traded_at_ms: OPEN_MS + rng.random_range(0..60_000),
         }
     }
 
@@ -88,6 +101,7 @@ impl Book {
             change: dollars(self.last - self.prev_close),
             change_percent: None,
             volume: Some(self.volume as f64),
+            traded_at_ms: Some(self.traded_at_ms as f64),
         }
     }
 
@@ -103,6 +117,7 @@ impl Book {
             "lastPrice": price(self.last), "size": self.last_size,
             "openPrice": price(self.open), "highPrice": price(self.high), "lowPrice": price(self.low),
             "netChange": price(self.last - self.prev_close), "totalVolume": self.volume,
+            "tradeTimestamp": exchange_time(self.traded_at_ms),
         });
         [event("snapshot", Some("quote"), quote), event("snapshot", Some("trade"), trade)]
     }
@@ -138,7 +153,7 @@ impl Book {
         event("update", Some("quote"), Value::Object(data))
     }
 
-    /// A trade at the bid or the ask. `size` and `totalVolume` always change;
+    /// A trade at the bid or the ask. `size`, `totalVolume` and `tradeTimestamp` always change;
     /// the price fields only when they did, as the simulator sends them.
     fn trade_update(&mut self, symbol: &str, rng: &mut StdRng) -> Value {
         let mut data = Map::new();
@@ -161,6 +176,8 @@ impl Book {
         self.volume += self.last_size;
         data.insert("size".into(), json!(self.last_size));
         data.insert("totalVolume".into(), json!(self.volume));
+        self.traded_at_ms += rng.random_range(1..=500);
+        data.insert("tradeTimestamp".into(), exchange_time(self.traded_at_ms));
         event("update", Some("trade"), Value::Object(data))
     }
 }

@@ -17,7 +17,8 @@ use crate::tokens::AccessTokens;
 
 /// Only the fields the book keeps, so the server sends and we parse no more.
 const QUOTE_FIELDS: [&str; 4] = ["bidPrice", "askPrice", "bidSize", "askSize"];
-const TRADE_FIELDS: [&str; 7] = ["lastPrice", "size", "openPrice", "highPrice", "lowPrice", "netChange", "totalVolume"];
+const TRADE_FIELDS: [&str; 8] =
+    ["lastPrice", "size", "openPrice", "highPrice", "lowPrice", "netChange", "totalVolume", "tradeTimestamp"];
 
 /// A live market-data connection and the book it fills. Dropping it closes the socket.
 pub struct MarketStream {
@@ -168,6 +169,9 @@ pub(crate) struct Tick<'a> {
     low_price: Option<f64>,
     net_change: Option<f64>,
     total_volume: Option<f64>,
+    /// RFC 3339 with the exchange's offset: `2025-06-25T10:12:14.327-04:00`.
+    #[serde(borrow, default)]
+    trade_timestamp: Option<Text<'a>>,
     /// `marketStatus` only.
     #[serde(borrow, default)]
     market: Option<Text<'a>>,
@@ -188,6 +192,11 @@ impl Tick<'_> {
             change: self.net_change,
             change_percent: None,
             volume: self.total_volume,
+            // One the client cannot read is left out: the chart then falls back to the arrival time.
+            traded_at_ms: self
+                .trade_timestamp
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp_millis() as f64)),
         }
     }
 }
@@ -217,6 +226,7 @@ mod tests {
         assert_eq!(sent["type"], "subscribe");
         assert_eq!(sent["payload"][0]["symbol"], "AAPL");
         assert_eq!(sent["payload"][0]["quoteFields"][0], "bidPrice");
+        assert!(sent["payload"][0]["tradeFields"].as_array().unwrap().contains(&json!("tradeTimestamp")));
 
         feed(
             &mut t,
@@ -224,7 +234,7 @@ mod tests {
         );
         feed(
             &mut t,
-            r#"{"type":"event","payload":{"action":"update","type":"trade","data":{"symbol":"AAPL","price":271.52,"size":40,"totalVolume":1200,"tick":"+"}}}"#,
+            r#"{"type":"event","payload":{"action":"update","type":"trade","data":{"symbol":"AAPL","price":271.52,"size":40,"totalVolume":1200,"tradeTimestamp":"2025-06-25T10:12:14.327-04:00","tick":"+"}}}"#,
         );
         feed(
             &mut t,
@@ -234,9 +244,23 @@ mod tests {
         assert_eq!(q.fields.bid, Some(271.5));
         assert_eq!(q.fields.last, Some(271.52));
         assert_eq!(q.fields.volume, Some(1200.0));
+        // 14:12:14.327 UTC: the exchange's offset applied.
+        assert_eq!(q.fields.traded_at_ms, Some(1_750_860_734_327.0));
         assert_eq!(q.source, Source::Update);
         assert!(t.book.get("MSFT").is_none(), "not subscribed");
         assert_eq!(*t.book.changes().borrow(), 2);
+    }
+
+    #[test]
+    fn a_trade_time_the_client_cannot_read_is_left_out_and_the_trade_still_counts() {
+        let mut t = topic();
+        t.command(Command::Subscribe(vec!["AAPL".into()]), &mut Ids::default());
+        feed(
+            &mut t,
+            r#"{"type":"event","payload":{"action":"update","type":"trade","data":{"symbol":"AAPL","price":10.5,"tradeTimestamp":"25/06/2025 10:12"}}}"#,
+        );
+        let q = t.book.get("AAPL").unwrap();
+        assert_eq!((q.fields.last, q.fields.traded_at_ms), (Some(10.5), None));
     }
 
     #[test]

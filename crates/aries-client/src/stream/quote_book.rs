@@ -38,6 +38,10 @@ pub struct QuoteFields {
     pub change_percent: Option<f64>,
     /// Shares traded today.
     pub volume: Option<f64>,
+    /// When the last trade happened by the exchange's clock (`tradeTimestamp`),
+    /// in milliseconds since the Unix epoch: the chart puts a trade in the bar
+    /// of its own time, not of when it reached this machine (docs/aries-api.md §10.2).
+    pub traded_at_ms: Option<f64>,
 }
 
 impl QuoteFields {
@@ -57,6 +61,7 @@ impl QuoteFields {
             (&mut self.change, update.change),
             (&mut self.change_percent, update.change_percent),
             (&mut self.volume, update.volume),
+            (&mut self.traded_at_ms, update.traded_at_ms),
         ];
         for (mine, theirs) in fields {
             if theirs.is_some() {
