@@ -227,7 +227,7 @@ mod tests {
         let mut sizes = Vec::new();
         while seen.len() < symbols.len() {
             let batch = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("a batch").unwrap();
-            sizes.push(batch.quotes.len());
+            sizes.push(batch.quotes.symbol.len());
             seen.extend(batch.quotes.symbol);
         }
         pump.abort();
@@ -245,7 +245,7 @@ mod tests {
         state_tx.send(ConnectionState::Reconnecting { attempt: 1, next_in: Duration::from_secs(1) }).unwrap();
         let batch = rx.recv().await.unwrap();
         assert_eq!(batch.connection, ConnectionView::Reconnecting);
-        assert!(batch.quotes.is_empty());
+        assert!(batch.quotes.symbol.is_empty());
         pump.abort();
     }
 

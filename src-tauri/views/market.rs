@@ -89,8 +89,8 @@ impl QuoteView {
 
 /// Quotes as columns: entry `i` of every column is one symbol's quote. Field
 /// names cross once per batch rather than once per quote, which halves a
-/// batch and keeps one of [`QUOTES_PER_BATCH`] quotes on Tauri's one-trip
-/// delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
+/// batch, so one of up to [`QUOTES_PER_BATCH`] quotes stays on Tauri's
+/// one-trip delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
 /// turns them back into `QuoteView` rows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -107,16 +107,6 @@ pub struct QuoteColumns {
     pub age_ms: Vec<u32>,
     pub stale: Vec<bool>,
     pub source: Vec<QuoteSource>,
-}
-
-impl QuoteColumns {
-    pub fn len(&self) -> usize {
-        self.symbol.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.symbol.is_empty()
-    }
 }
 
 impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
@@ -257,7 +247,6 @@ mod tests {
     fn columns_keep_each_quote_in_one_row_in_order() {
         let quotes = [widest(0), QuoteView { symbol: "AAPL".into(), last: None, stale: true, ..widest(1) }];
         let columns: QuoteColumns = quotes.iter().collect();
-        assert_eq!(columns.len(), 2);
         assert_eq!(columns.symbol, ["BRK.B-WS0000", "AAPL"]);
         assert_eq!(columns.last, [quotes[0].last, None]);
         assert_eq!(columns.stale, [false, true]);

@@ -992,20 +992,28 @@ test("a fill marker reads side and quantity; pointing at its bar shows the whole
   // Centred on its bar, a long text ran off the chart's right edge at the newest bars.
   assert.match(buy.label, /^B [\d,.]+$/, "the marker itself is short");
   assert.match(buy.text, /^B [\d,.]+ @ [\d,.]+( \(\d+ orders\))?$/);
-  const canvas = await browser.$(".chart-canvas");
-  const { width, height } = await canvas.getSize();
-  // W3C pointer offsets from an element are from its centre.
-  await browser
-    .action("pointer")
-    .move({ origin: canvas, x: Math.round(buy.x - width / 2), y: Math.round(-height / 4) })
-    .perform();
   const legendFills = () =>
     browser.execute(() => [...document.querySelectorAll('[data-testid="chart-legend-fill"]')].map((e) => e.textContent));
-  await browser.waitUntil(async () => (await legendFills()).includes(buy.text), {
-    timeout: 5_000,
-    timeoutMsg: `the legend did not show "${buy.text}"`,
-  });
-  await shot("07d-chart-fill-legend");
+  // Again after each theme switch: its menu takes the pointer away.
+  const pointAtTheBar = async () => {
+    const canvas = await browser.$(".chart-canvas");
+    const { width, height } = await canvas.getSize();
+    // W3C pointer offsets from an element are from its centre.
+    await browser
+      .action("pointer")
+      .move({ origin: canvas, x: Math.round(buy.x - width / 2), y: Math.round(-height / 4) })
+      .perform();
+    await browser.waitUntil(async () => (await legendFills()).includes(buy.text), {
+      timeout: 5_000,
+      timeoutMsg: `the legend did not show "${buy.text}"`,
+    });
+  };
+  await pointAtTheBar();
+  await shot("07d-chart-fill-legend-dark");
+  await chooseTheme(browser, "light");
+  await pointAtTheBar();
+  await shot("07d-chart-fill-legend-light");
+  await chooseTheme(browser, "dark");
   await browser.action("pointer").move({ origin: "viewport", x: 1, y: 1 }).perform();
 });
 
