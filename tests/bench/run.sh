@@ -5,7 +5,14 @@
 # tests/e2e/run.sh needs, and a built app (ARIES_DESK_BIN, else the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-unset WEBKIT_DISABLE_COMPOSITING_MODE
+# WebKit composites the page with OpenGL, which under Xvfb is Mesa's software
+# rasteriser (llvmpipe): BENCH_NO_COMPOSITING=1 measures the page drawn without
+# it, as a machine without a GPU would be better served (docs/benchmarks.md).
+if [ "${BENCH_NO_COMPOSITING:-}" = 1 ]; then
+  export WEBKIT_DISABLE_COMPOSITING_MODE=1
+else
+  unset WEBKIT_DISABLE_COMPOSITING_MODE
+fi
 mkdir -p tests/bench/artifacts
 exec 3>&1 4>&2
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \

@@ -7,7 +7,7 @@
 //
 // Run it under a virtual display and a private bus, like the end-to-end suite:
 //   bash tests/bench/run.sh        (ARIES_DESK_BIN picks the binary; debug by default)
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,8 @@ const artifacts = join(repo, "tests", "bench", "artifacts");
 /** How long each phase collects: the readout's window is one minute, so it then holds only that phase. */
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 62_000);
 const GOAL_P99_MS = 33;
+/** The bare Tauri window (benches/bare-tauri, built by scripts/bench-app.sh): the machine's own frame floor. */
+const bareBinary = process.env.BARE_TAURI_BIN ?? join(repo, "benches", "artifacts", "bare-tauri");
 // 50 of the simulator's stocks and ETFs (crates/aries-sim/src/market/instruments.rs).
 const FIFTY = (
   "AAPL MSFT NVDA AMZN GOOGL GOOG META TSLA AVGO JPM V MA UNH XOM JNJ WMT PG HD COST ORCL NFLX AMD INTC CSCO " +
@@ -126,8 +128,8 @@ async function paths(name) {
  * every frame, so it must not run during one). Tick-to-paint cannot be shorter
  * than the wait for the next frame, so this is the floor the machine sets.
  */
-async function frameIntervals(name, ms = 5_000) {
-  const gaps = await browser.executeAsync((ms, done) => {
+async function frameIntervals(name, ms = 5_000, page = browser) {
+  const gaps = await page.executeAsync((ms, done) => {
     const gaps = [];
     let previous = null;
     const end = performance.now() + ms;
@@ -197,7 +199,8 @@ try {
   // page's two clocks would bias every sample, so it is printed beside them.
   const skew = await browser.execute(() => Date.now() - (performance.timeOrigin + performance.now()));
   const date = new Date().toISOString().slice(0, 16).replace("T", " ");
-  console.log(`tick-to-paint, ${date} UTC, ${appBinary}`);
+  const compositing = process.env.WEBKIT_DISABLE_COMPOSITING_MODE ? "off" : "on (OpenGL)";
+  console.log(`tick-to-paint, ${date} UTC, ${appBinary}, WebKit's compositing ${compositing}`);
   for (const r of [baseline, load]) {
     console.log(`${r.name.padEnd(24)} samples ${String(r.count).padStart(6)}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
   }
@@ -221,4 +224,23 @@ try {
 } finally {
   await stop();
   rmSync(home, { recursive: true, force: true });
+}
+
+// The same frame reading in a bare Tauri window (an empty page, nothing animating), after the app has
+// gone: how often this machine gives any Tauri page a frame, so the floor is measured, not assumed.
+if (existsSync(bareBinary)) {
+  const bare = await startApp({ appBinary: bareBinary, logFile: join(artifacts, "bare.log") });
+  try {
+    await sleep(3_000);
+    const readings = [];
+    for (let i = 1; i <= 3; i++) readings.push(await frameIntervals(`bare-window-${i}`, 5_000, bare.browser));
+    console.log("frame interval of the bare Tauri window, empty page, 3 × 5 s (the machine's floor):");
+    for (const r of readings) {
+      console.log(`${r.name.padEnd(24)} frames ${r.count}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
+    }
+  } finally {
+    await bare.stop();
+  }
+} else {
+  console.log(`no bare Tauri window at ${bareBinary} (scripts/bench-app.sh builds it): the machine's floor not read`);
 }
