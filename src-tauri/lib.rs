@@ -24,6 +24,8 @@ mod updates;
 mod vault;
 pub mod views;
 mod watchlists;
+#[cfg(target_os = "linux")]
+pub mod web_engine;
 
 use std::sync::{Arc, Mutex};
 

@@ -6,7 +6,7 @@
 // as the OS would) — trades, cancels, refuses a forged callback, signs out,
 // and finally checks that no token, code or verifier leaked anywhere.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -149,6 +149,28 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
 
   await instrumentPage();
   await shot("01-signed-out");
+});
+
+test("the page's web process runs with the heap growth the app sets", () => {
+  // The app sets JavaScriptCore's option before GTK starts (src-tauri/web_engine.rs); this run's
+  // environment does not carry it, so only the app can have put it in the web process's.
+  assert.equal(process.env.JSC_heapGrowthMaxIncrease, undefined);
+  const app = realpathSync(appBinary);
+  const procs = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  const read = (pid, file) => {
+    try {
+      return file === "exe" ? readlinkSync(`/proc/${pid}/exe`) : readFileSync(`/proc/${pid}/${file}`, "utf8");
+    } catch {
+      return null; // gone, or not ours to read
+    }
+  };
+  const apps = new Set(procs.filter((pid) => read(pid, "exe") === app));
+  // The kernel keeps 15 characters of a name: WebKitWebProcess reads "WebKitWebProces".
+  const web = procs.filter(
+    (pid) => read(pid, "comm")?.trim() === "WebKitWebProces" && apps.has(read(pid, "stat")?.split(") ")[1].split(" ")[1]),
+  );
+  assert.ok(web.length >= 1, "the app's web process was found");
+  for (const pid of web) assert.ok(read(pid, "environ").split("\0").includes("JSC_heapGrowthMaxIncrease=1"));
 });
 
 test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
