@@ -146,6 +146,26 @@ async function frameIntervals(name, ms = 5_000, page = browser) {
   return { name, count: gaps.length, p50: rank(0.5), p99: rank(0.99) };
 }
 
+/**
+ * The other way between page and Rust, for comparison with a batch's send → callback: an `invoke`
+ * of a cheap async command (`session_status`), page to Rust and back, `n` times 50 ms apart.
+ */
+async function invokeRoundTrips(name, n = 60) {
+  const times = await browser.executeAsync(async (n, done) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await window.__TAURI_INTERNALS__.invoke("session_status");
+      out.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    done(out);
+  }, n);
+  const sorted = [...times].sort((a, b) => a - b);
+  const rank = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  return { name, count: times.length, p50: rank(0.5), p99: rank(0.99) };
+}
+
 async function watchlist() {
   return browser.execute(() =>
     [...document.querySelectorAll('[data-testid^="quote-"]')].map((r) => r.dataset.testid.slice("quote-".length)),
@@ -175,6 +195,7 @@ try {
   const baseline = await readout("baseline-1-symbol");
   const baselinePaths = await paths("baseline-1-symbol");
   const baselineFrames = await frameIntervals("baseline-1-symbol");
+  const baselineInvokes = await invokeRoundTrips("baseline-1-symbol");
 
   // Load: fifty watched symbols and the chart.
   const input = await byTest("watch-input");
@@ -194,6 +215,7 @@ try {
   const load = await readout("load-50-symbols-chart");
   const loadPaths = await paths("load-50-symbols-chart");
   const loadFrames = await frameIntervals("load-50-symbols-chart");
+  const loadInvokes = await invokeRoundTrips("load-50-symbols-chart");
 
   // Rust stamps with the system clock; the page reads timeOrigin + now(). Any gap between the
   // page's two clocks would bias every sample, so it is printed beside them.
@@ -215,6 +237,10 @@ try {
   console.log("frame interval, 5 s of animation frames after each phase (60 Hz is 16.7 ms):");
   for (const r of [baselineFrames, loadFrames]) {
     console.log(`${r.name.padEnd(24)} frames ${r.count}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
+  }
+  console.log("invoke round trip, page → Rust (session_status) → page, 60 calls after each phase:");
+  for (const r of [baselineInvokes, loadInvokes]) {
+    console.log(`${r.name.padEnd(24)} calls ${r.count}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
   }
   console.log(`page clocks: Date.now() − (performance.timeOrigin + performance.now()) = ${skew.toFixed(1)} ms`);
   const ratio = load.p99 / baseline.p99;
