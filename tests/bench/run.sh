@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # WebKit composites the page with OpenGL, which under Xvfb is Mesa's software
-# rasteriser (llvmpipe): BENCH_NO_COMPOSITING=1 measures the page drawn without
-# it, as a machine without a GPU would be better served (docs/benchmarks.md).
+# rasteriser (llvmpipe): BENCH_NO_COMPOSITING=1 measures the page and the bare
+# window drawn without it, for comparison (docs/benchmarks.md, "Tick to paint").
 if [ "${BENCH_NO_COMPOSITING:-}" = 1 ]; then
   export WEBKIT_DISABLE_COMPOSITING_MODE=1
 else
