@@ -7,7 +7,7 @@
 //
 // Run it under a virtual display and a private bus, like the end-to-end suite:
 //   bash tests/bench/run.sh        (ARIES_DESK_BIN picks the binary; debug by default)
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,6 +101,8 @@ function tracePaths() {
 /** The traced paths since the last call, summarised (nearest-rank p50 and p99, as the readout). */
 async function paths(name) {
   const all = await browser.execute(() => window.__paths.splice(0));
+  // Every sample, wall-clock stamped, to line up with other traces of the same run (docs/benchmarks.md).
+  writeFileSync(join(artifacts, `${name}-paths.json`), JSON.stringify(all));
   const rank = (xs, q) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? NaN;
