@@ -98,6 +98,18 @@ describe("applyAccountEvent", () => {
     expect(mergeOrder(doubted, shown[0])).toEqual(shown);
   });
 
+  it("Aries's record replaces the journal's UNKNOWN row though it is stamped before it", () => {
+    // Aries books the order, then the answer is lost: the journal notes the doubt on this machine's
+    // clock after Aries's booking time, and the two clocks cannot be compared anyway.
+    const doubt = order({ clOrdId: "", clientId: "intent-9", status: "UNKNOWN", working: false,
+      updatedAt: "2026-01-15T14:30:00.250Z" });
+    const booked = order({ clOrdId: "C9", clientId: "intent-9", status: "NEW", updatedAt: "2026-01-15T14:30:00.000Z" });
+    expect(applyAccountEvent([doubt], { kind: "order", order: booked })).toEqual([booked]);
+    // Once Aries's record is the row, an older one of Aries's still does not roll it back.
+    const pending = order({ clOrdId: "C9", clientId: "intent-9", status: "PENDING_NEW", updatedAt: "2026-01-15T13:00:00Z" });
+    expect(mergeOrder([booked], pending)).toEqual([booked]);
+  });
+
   it("a place answer arriving after the stream's fill never rolls the row back to unfilled", () => {
     const filled = order({ clOrdId: "C8", clientId: "intent-8", status: "FILLED", filled: "5", working: false });
     const ack = order({ clOrdId: "C8", clientId: "intent-8", status: "NEW", filled: "0", updatedAt: null });

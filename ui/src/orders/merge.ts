@@ -24,9 +24,13 @@ export function mergeOrder(orders: readonly OrderView[], order: OrderView): read
   let index = orders.findIndex((o) => o.clOrdId === order.clOrdId);
   if (index < 0) index = orders.findIndex((o) => sameIntent(o, order));
   if (index < 0) return [order, ...orders];
+  // Aries's first record of an intent replaces the journal's row (no clOrdId) whatever the times:
+  // the journal stamps with this machine's clock, and an order booked before its answer was lost
+  // is stamped by Aries before the journal noted the doubt.
+  const settlesJournalRow = orders[index].clOrdId === "" && order.clOrdId !== "";
   // An event that arrives late (older than what is shown) must not roll the row back; nor
   // must an answer without a time (a place acknowledgement) once a fill of it was streamed.
-  if (isOlder(order, orders[index]) || fillsShrink(order, orders[index])) return orders;
+  if (!settlesJournalRow && (isOlder(order, orders[index]) || fillsShrink(order, orders[index]))) return orders;
   // Aries's own record of an intent settles it: the journal's doubt about a place
   // whose answer was lost (no clOrdId yet) comes too late once the stream showed the order.
   if (order.status === "UNKNOWN" && order.clOrdId === "" && orders[index].clOrdId !== "") return orders;
