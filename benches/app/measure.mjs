@@ -5,12 +5,13 @@
 //   node benches/app/measure.mjs --desk BIN --bare BIN [--runs 5] [--work-minutes 10] [--fast-minutes 1]
 //     [--skip-working] [--full-collections: every JS collection full, so the GC log gives the live heap]
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { enterPassphrase, startApp } from "../../tests/e2e/driver.mjs";
+import { WEB_PROCESS, pidOf, processTree, webProcess } from "../../tests/e2e/procs.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = join(repo, "benches", "artifacts");
@@ -34,29 +35,6 @@ const IDLE_AFTER_MS = 8_000;
 const SPEED = 60;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 mkdirSync(artifacts, { recursive: true });
-
-/** Every process below `root` (itself included): the app, its WebKit web and network processes. */
-function processTree(root) {
-  const children = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // comm may hold spaces and parentheses: the fields after the last ')' are fixed.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [];
-  const walk = (pid) => {
-    tree.push(pid);
-    for (const child of children.get(pid) ?? []) walk(child);
-  };
-  walk(root);
-  return tree;
-}
 
 /** PSS in MiB summed over the tree (shared pages split between sharers, so the sum is honest), and by process name. */
 function pss(root) {
@@ -99,20 +77,6 @@ function pssByMapping(pid) {
     if (pss) kinds[kind] += Number(pss[1]) / 1024;
   }
   return kinds;
-}
-
-/** The kernel keeps 15 characters of a process name: WebKitWebProcess reads "WebKitWebProces". */
-const WEB_PROCESS = "WebKitWebProces";
-
-/** The web process's pid in the desk's tree (the one that runs the page). */
-function webProcess(root) {
-  return processTree(root).find((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === WEB_PROCESS;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /**
@@ -208,19 +172,6 @@ function simSymbols() {
   return [...source.matchAll(/^\s+(?:stock|etf)\("([A-Z.]+)"/gm)].map((m) => m[1]);
 }
 
-/** The desk's process, found by its executable among the WebDriver's children. */
-function deskPid(bin) {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/exe`) === bin) return Number(entry);
-    } catch {
-      // not ours to read, or gone
-    }
-  }
-  throw new Error("the desk's process was not found");
-}
-
 /**
  * Milliseconds to AAPL's first painted price, timed in the page from `window.__quoteFrom`, which
  * `act` (the step that starts the clock: picking the account, submitting the passphrase) sets.
@@ -308,7 +259,7 @@ async function working() {
     await (await byTest("balances")).waitForDisplayed({ timeout: 15_000 });
     await shot("working-start");
 
-    const pid = deskPid(desk.bin);
+    const pid = pidOf(desk.bin);
     // What the page holds, counted in it: DOM nodes, the chart's bars, watchlist rows.
     const census = () =>
       browser.execute(() => ({

@@ -98,15 +98,20 @@ function tracePaths() {
   });
 }
 
+/** Nearest-rank percentile `q` of `xs` (as the readout computes it); NaN when empty. */
+function rank(xs, q) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+}
+
+/** `xs` as the bench prints it: how many, p50 and p99. */
+const summary = (name, xs) => ({ name, count: xs.length, p50: rank(xs, 0.5), p99: rank(xs, 0.99) });
+
 /** The traced paths since the last call, summarised (nearest-rank p50 and p99, as the readout). */
 async function paths(name) {
   const all = await browser.execute(() => window.__paths.splice(0));
   // Every sample, wall-clock stamped, to line up with other traces of the same run (docs/benchmarks.md).
   writeFileSync(join(artifacts, `${name}-paths.json`), JSON.stringify(all));
-  const rank = (xs, q) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? NaN;
-  };
   const part = (f) => {
     const xs = all.map(f);
     return { p50: rank(xs, 0.5), p99: rank(xs, 0.99), max: Math.max(...xs) };
@@ -143,9 +148,7 @@ async function frameIntervals(name, ms = 5_000, page = browser) {
     };
     requestAnimationFrame(frame);
   }, ms);
-  const sorted = [...gaps].sort((a, b) => a - b);
-  const rank = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { name, count: gaps.length, p50: rank(0.5), p99: rank(0.99) };
+  return summary(name, gaps);
 }
 
 /**
@@ -163,9 +166,7 @@ async function invokeRoundTrips(name, n = 60) {
     }
     done(out);
   }, n);
-  const sorted = [...times].sort((a, b) => a - b);
-  const rank = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { name, count: times.length, p50: rank(0.5), p99: rank(0.99) };
+  return summary(name, times);
 }
 
 async function watchlist() {

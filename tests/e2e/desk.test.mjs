@@ -6,13 +6,14 @@
 // as the OS would) — trades, cancels, refuses a forged callback, signs out,
 // and finally checks that no token, code or verifier leaked anywhere.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { appBinary, chooseTheme, invokeInPage, setFaults, signInEnv, startApp } from "./driver.mjs";
+import { pidOf, webProcess } from "./procs.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = join(repo, "tests", "e2e", "artifacts");
@@ -155,22 +156,10 @@ test("the page's web process runs with the heap growth the app sets", () => {
   // The app sets JavaScriptCore's option before GTK starts (src-tauri/web_engine.rs); this run's
   // environment does not carry it, so only the app can have put it in the web process's.
   assert.equal(process.env.JSC_heapGrowthMaxIncrease, undefined);
-  const app = realpathSync(appBinary);
-  const procs = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
-  const read = (pid, file) => {
-    try {
-      return file === "exe" ? readlinkSync(`/proc/${pid}/exe`) : readFileSync(`/proc/${pid}/${file}`, "utf8");
-    } catch {
-      return null; // gone, or not ours to read
-    }
-  };
-  const apps = new Set(procs.filter((pid) => read(pid, "exe") === app));
-  // The kernel keeps 15 characters of a name: WebKitWebProcess reads "WebKitWebProces".
-  const web = procs.filter(
-    (pid) => read(pid, "comm")?.trim() === "WebKitWebProces" && apps.has(read(pid, "stat")?.split(") ")[1].split(" ")[1]),
-  );
-  assert.ok(web.length >= 1, "the app's web process was found");
-  for (const pid of web) assert.ok(read(pid, "environ").split("\0").includes("JSC_heapGrowthMaxIncrease=1"));
+  const web = webProcess(pidOf(realpathSync(appBinary)));
+  assert.ok(web, "the app's web process was found");
+  const environ = readFileSync(`/proc/${web}/environ`, "utf8").split("\0");
+  assert.ok(environ.includes("JSC_heapGrowthMaxIncrease=1"));
 });
 
 test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
