@@ -1,10 +1,14 @@
-//! Live data to the window. Quotes: the stream writes a per-symbol book; a
-//! pump reads what changed at most once per frame and sends one batch over a
-//! Channel, so a burst of ticks costs one IPC message. Freshness is re-checked
-//! every second so a symbol that goes quiet turns stale on screen even with
-//! no new message. Account events are forwarded as they come, and both
-//! sockets' states whenever one changes. Which pumps run is the subscription
-//! registry's business (`subscriptions`).
+//! Live data to the window. Quotes: the stream writes a per-symbol book, and
+//! each panel pulls from it through a [`QuoteCursor`]: the page asks
+//! (`next_quotes`) and the answer is everything that changed for the panel's
+//! symbols since its last answer, at most once per frame, so a burst of ticks
+//! costs one IPC answer and a busy page gets one fuller batch, never a queue.
+//! Pulling rides on the page's own request, which WebKit answers far sooner
+//! than a script Rust evaluates in the page (docs/design.md "Quote delivery").
+//! Freshness is re-checked every second so a symbol that goes quiet turns
+//! stale on screen even with no new message. Account events are forwarded as
+//! they come, and both sockets' states whenever one changes. Which panels
+//! watch what is the subscription registry's business (`subscriptions`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -14,67 +18,96 @@ use aries_client::stream::{AccountEvent, ConnectionState, QuoteBook, ReconnectCo
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::views::market::{
-    ConnectionView, QUOTES_PER_BATCH, QuoteBatch, QuoteView, SocketView, StreamsView, wall_clock_ms,
-};
+use crate::views::market::{ConnectionView, QuoteBatch, QuoteView, SocketView, StreamsView, wall_clock_ms};
 use crate::views::orders::{AccountEventView, OrderView};
 
-/// One display frame at 60 Hz: the most often a batch is sent.
+/// One display frame at 60 Hz: the most often a panel gets a batch.
 pub const FRAME: Duration = Duration::from_millis(16);
 /// How often freshness is re-checked when nothing arrives.
 const STALE_CHECK: Duration = Duration::from_secs(1);
+/// The longest a pull waits without news: it is then answered with the
+/// connection alone, so no request of the page's stays open for long.
+const IDLE_ANSWER: Duration = Duration::from_secs(10);
 
-/// Sends quote batches for `symbols` to `send` until it returns false (the window went away).
-pub async fn pump_quotes(
+/// One panel's reading of the quote book.
+pub struct QuoteCursor {
     book: Arc<QuoteBook>,
-    mut state: watch::Receiver<ConnectionState>,
+    state: watch::Receiver<ConnectionState>,
     symbols: BTreeSet<String>,
-    mut send: impl FnMut(QuoteBatch) -> bool,
-) {
-    let mut changes = book.changes();
-    let mut version = 0;
-    let mut stale_sent: HashMap<String, bool> = HashMap::new();
-    let mut connection_sent = None;
-    let mut last_send = Instant::now() - FRAME;
-    loop {
-        sleep_until(last_send + FRAME).await;
-        let (next, changed) = book.changed_since(version);
-        version = next;
+    changes: watch::Receiver<u64>,
+    version: u64,
+    stale_sent: HashMap<String, bool>,
+    connection_sent: Option<ConnectionView>,
+    last_send: Instant,
+    idle: Duration,
+}
+
+impl QuoteCursor {
+    pub fn new(book: Arc<QuoteBook>, state: watch::Receiver<ConnectionState>, symbols: BTreeSet<String>) -> Self {
+        let changes = book.changes();
+        QuoteCursor {
+            book,
+            state,
+            symbols,
+            changes,
+            version: 0,
+            stale_sent: HashMap::new(),
+            connection_sent: None,
+            last_send: Instant::now() - FRAME,
+            idle: IDLE_ANSWER,
+        }
+    }
+
+    /// The panel's next batch, a frame after the previous one at the
+    /// earliest: the first holds every watched quote the book has and the
+    /// connection, later ones only what changed (a quote, its freshness, the
+    /// connection), or the connection alone after [`IDLE_ANSWER`]. `None`
+    /// once the stream is gone (signed out). Cancel-safe: what it read is
+    /// only marked sent in the step that returns it.
+    pub async fn next(&mut self) -> Option<QuoteBatch> {
+        loop {
+            sleep_until(self.last_send + FRAME).await;
+            if let Some(batch) = self.collect() {
+                return Some(batch);
+            }
+            tokio::select! {
+                changed = self.changes.changed() => changed.ok()?,
+                changed = self.state.changed() => changed.ok()?,
+                _ = sleep(STALE_CHECK) => {}
+                _ = sleep_until(self.last_send + self.idle) => {}
+            }
+        }
+    }
+
+    /// What is news since the last batch, as one; `None` when nothing is.
+    fn collect(&mut self) -> Option<QuoteBatch> {
+        let (next, changed) = self.book.changed_since(self.version);
+        self.version = next;
         let mut quotes: Vec<QuoteView> =
-            changed.iter().filter(|(s, _)| symbols.contains(s)).map(|(s, q)| QuoteView::new(s, q)).collect();
+            changed.iter().filter(|(s, _)| self.symbols.contains(s)).map(|(s, q)| QuoteView::new(s, q)).collect();
         // Symbols that went stale (or fresh) without a message in between.
-        for symbol in &symbols {
+        for symbol in &self.symbols {
             if quotes.iter().any(|q| &q.symbol == symbol) {
                 continue;
             }
-            if let Some(quote) = book.get(symbol) {
+            if let Some(quote) = self.book.get(symbol) {
                 let view = QuoteView::new(symbol, &quote);
-                if stale_sent.get(symbol) != Some(&view.stale) {
+                if self.stale_sent.get(symbol) != Some(&view.stale) {
                     quotes.push(view);
                 }
             }
         }
-        let connection = ConnectionView::from(&*state.borrow_and_update());
-        if !quotes.is_empty() || connection_sent != Some(connection) {
-            for q in &quotes {
-                stale_sent.insert(q.symbol.clone(), q.stale);
-            }
-            connection_sent = Some(connection);
-            last_send = Instant::now();
-            // A connection change alone is news too: then one batch without quotes.
-            let chunks: Vec<&[QuoteView]> =
-                if quotes.is_empty() { vec![&[]] } else { quotes.chunks(QUOTES_PER_BATCH).collect() };
-            for chunk in chunks {
-                if !send(QuoteBatch { quotes: chunk.iter().collect(), connection, sent_at_ms: wall_clock_ms() }) {
-                    return;
-                }
-            }
+        let connection = ConnectionView::from(&*self.state.borrow_and_update());
+        let idle = self.last_send.elapsed() >= self.idle;
+        if quotes.is_empty() && self.connection_sent == Some(connection) && !idle {
+            return None;
         }
-        tokio::select! {
-            changed = changes.changed() => if changed.is_err() { return },
-            changed = state.changed() => if changed.is_err() { return },
-            _ = sleep(STALE_CHECK) => {}
+        for q in &quotes {
+            self.stale_sent.insert(q.symbol.clone(), q.stale);
         }
+        self.connection_sent = Some(connection);
+        self.last_send = Instant::now();
+        Some(QuoteBatch { quotes: quotes.iter().collect(), connection, sent_at_ms: wall_clock_ms() })
     }
 }
 
@@ -176,25 +209,30 @@ mod tests {
         QuoteFields { last: Some(price), ..QuoteFields::default() }
     }
 
-    /// A burst of a thousand ticks reaches the window as a handful of batches
+    /// The page's loop: pulls batch after batch into `sink` until the cursor ends.
+    fn pull_into(mut cursor: QuoteCursor, sink: Arc<Mutex<Vec<QuoteBatch>>>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            while let Some(batch) = cursor.next().await {
+                sink.lock().unwrap().push(batch);
+            }
+        })
+    }
+
+    /// A burst of a thousand ticks reaches the page as a handful of batches
     /// carrying the latest price, and unwatched symbols never cross.
     #[tokio::test]
     async fn a_burst_is_coalesced_into_few_batches_with_the_latest_values() {
         let book = Arc::new(QuoteBook::default());
         let (_state_tx, state) = watch::channel(ConnectionState::Live);
         let batches = Arc::new(Mutex::new(Vec::<QuoteBatch>::new()));
-        let sink = batches.clone();
         let symbols = BTreeSet::from(["AAPL".to_string()]);
-        let pump = tokio::spawn(pump_quotes(book.clone(), state, symbols, move |b| {
-            sink.lock().unwrap().push(b);
-            true
-        }));
+        let page = pull_into(QuoteCursor::new(book.clone(), state, symbols), batches.clone());
         for i in 1..=1000 {
             book.apply_rest("AAPL", &last(100.0 + f64::from(i) / 100.0));
             book.apply_rest("MSFT", &last(400.0));
         }
         sleep(Duration::from_millis(200)).await;
-        pump.abort();
+        page.abort();
         let batches = batches.lock().unwrap();
         let symbols: Vec<&String> = batches.iter().flat_map(|b| &b.quotes.symbol).collect();
         assert!(batches.len() <= 1 + 200 / 16 + 1, "one batch per frame at most, got {}", batches.len());
@@ -211,42 +249,72 @@ mod tests {
         assert!(batches.windows(2).all(|w| w[1].sent_at_ms >= w[0].sent_at_ms + 15.0), "one frame apart at least");
     }
 
-    /// A frame in which more symbols moved than one batch holds is sent as
-    /// several batches, back to back, each small enough for one trip.
+    /// A page that was busy for a while gets one batch with each quote's
+    /// latest value, not a queue of what it missed.
     #[tokio::test]
-    async fn a_frame_of_many_changes_is_split_into_batches_that_together_carry_every_symbol() {
+    async fn a_page_that_pulls_late_gets_one_batch_with_the_latest_values() {
         let book = Arc::new(QuoteBook::default());
         let (_state_tx, state) = watch::channel(ConnectionState::Live);
         let symbols: BTreeSet<String> = (0..120).map(|i| format!("S{i:03}")).collect();
-        for symbol in &symbols {
-            book.apply_rest(symbol, &last(10.0));
+        let mut cursor = QuoteCursor::new(book.clone(), state, symbols.clone());
+        assert!(cursor.next().await.unwrap().quotes.symbol.is_empty(), "first, the connection: the book is empty");
+        for round in 1..=50 {
+            for symbol in &symbols {
+                book.apply_rest(symbol, &last(f64::from(round)));
+            }
+            sleep(Duration::from_millis(2)).await;
         }
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let pump = tokio::spawn(pump_quotes(book, state, symbols.clone(), move |b| tx.send(b).is_ok()));
-        let mut seen = BTreeSet::new();
-        let mut sizes = Vec::new();
-        while seen.len() < symbols.len() {
-            let batch = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("a batch").unwrap();
-            sizes.push(batch.quotes.symbol.len());
-            seen.extend(batch.quotes.symbol);
-        }
-        pump.abort();
-        assert_eq!(seen, symbols);
-        assert_eq!(sizes, [QUOTES_PER_BATCH, QUOTES_PER_BATCH, 120 - 2 * QUOTES_PER_BATCH]);
+        let batch = cursor.next().await.unwrap();
+        assert_eq!(batch.quotes.symbol.iter().cloned().collect::<BTreeSet<_>>(), symbols, "every symbol");
+        assert_eq!(batch.quotes.symbol.len(), symbols.len(), "each once");
+        assert!(batch.quotes.last.iter().all(|l| *l == Some(50.0)), "at its latest price");
+        let quiet = tokio::time::timeout(Duration::from_millis(300), cursor.next()).await;
+        assert!(quiet.is_err(), "and nothing more until something changes: {quiet:?}");
     }
 
     #[tokio::test]
     async fn a_connection_change_is_sent_even_without_quotes() {
         let book = Arc::new(QuoteBook::default());
         let (state_tx, state) = watch::channel(ConnectionState::Live);
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let pump = tokio::spawn(pump_quotes(book, state, BTreeSet::new(), move |b| tx.send(b).is_ok()));
-        assert_eq!(rx.recv().await.unwrap().connection, ConnectionView::Live);
+        let mut cursor = QuoteCursor::new(book, state, BTreeSet::new());
+        assert_eq!(cursor.next().await.unwrap().connection, ConnectionView::Live);
         state_tx.send(ConnectionState::Reconnecting { attempt: 1, next_in: Duration::from_secs(1) }).unwrap();
-        let batch = rx.recv().await.unwrap();
+        let batch = cursor.next().await.unwrap();
         assert_eq!(batch.connection, ConnectionView::Reconnecting);
         assert!(batch.quotes.symbol.is_empty());
-        pump.abort();
+    }
+
+    /// A quiet market still answers the page's request, with the connection,
+    /// so no request waits without end; a quote that moves is sent at once.
+    #[tokio::test]
+    async fn a_quiet_pull_is_answered_with_the_connection_after_the_idle_time() {
+        let book = Arc::new(QuoteBook::default());
+        book.apply_rest("AAPL", &last(1.0));
+        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let symbols = BTreeSet::from(["AAPL".to_string()]);
+        let mut cursor =
+            QuoteCursor { idle: Duration::from_millis(300), ..QuoteCursor::new(book.clone(), state, symbols) };
+        assert_eq!(cursor.next().await.unwrap().quotes.symbol, ["AAPL"]);
+        let asked = Instant::now();
+        let idle = tokio::time::timeout(Duration::from_secs(2), cursor.next()).await.expect("answered").unwrap();
+        assert!(asked.elapsed() >= Duration::from_millis(280), "not before the idle time: {:?}", asked.elapsed());
+        assert!(idle.quotes.symbol.is_empty());
+        assert_eq!(idle.connection, ConnectionView::Live);
+        let asked = Instant::now();
+        book.apply_rest("AAPL", &last(2.0));
+        assert_eq!(cursor.next().await.unwrap().quotes.last, [Some(2.0)]);
+        assert!(asked.elapsed() < Duration::from_millis(200), "a change does not wait: {:?}", asked.elapsed());
+    }
+
+    #[tokio::test]
+    async fn the_cursor_ends_with_the_stream() {
+        let book = Arc::new(QuoteBook::default());
+        let (state_tx, state) = watch::channel(ConnectionState::Live);
+        let mut cursor = QuoteCursor::new(book, state, BTreeSet::new());
+        assert!(cursor.next().await.is_some());
+        drop(state_tx);
+        let end = tokio::time::timeout(Duration::from_secs(2), cursor.next()).await.expect("ended");
+        assert!(end.is_none());
     }
 
     struct AnyToken;
@@ -327,13 +395,5 @@ mod tests {
             .await
             .expect("the pump ends with the account's task")
             .unwrap();
-    }
-
-    #[tokio::test]
-    async fn the_pump_stops_when_the_window_is_gone() {
-        let book = Arc::new(QuoteBook::default());
-        let (_state_tx, state) = watch::channel(ConnectionState::Live);
-        let pump = tokio::spawn(pump_quotes(book, state, BTreeSet::new(), |_| false));
-        tokio::time::timeout(Duration::from_secs(2), pump).await.expect("ended").unwrap();
     }
 }

@@ -1,22 +1,24 @@
 //! The one registry of live subscriptions, keyed by window and panel. Each
-//! panel (a watchlist, a chart, the blotter, the header's socket states) subscribes under its own id and
-//! gets its own pump; the market stream is subscribed to the union of every
+//! panel (a watchlist, a chart, the blotter, the header's socket states) subscribes under its own id:
+//! a quote panel gets a feed it pulls its batches from, the others a pump
+//! that pushes; the market stream is subscribed to the union of every
 //! panel's symbols, so dropping one panel never drops a symbol another still
-//! watches. A panel's pump is stopped when the panel subscribes again, when
+//! watches. A panel's feed or pump ends when the panel subscribes again, when
 //! it unsubscribes, when its window closes, and at sign-out. The tray ticker
-//! is a panel too, with no window and no pump: it reads the quote book.
+//! is a panel too, with no window and no feed: it reads the quote book.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aries_client::stream::QuoteFields;
-use tauri::ipc::Channel;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::error::AppResult;
 use crate::session::{Connected, Desk};
-use crate::stream::pump_quotes;
-use crate::views::market::QuoteBatch;
+use crate::stream::QuoteCursor;
+use crate::views::market::{QuoteBatch, WatchId};
 
 /// One panel of one window.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -38,31 +40,37 @@ pub struct Diff {
     pub removed: BTreeSet<String>,
 }
 
-/// The pure bookkeeping: which panel watches what, and the handle of each
-/// panel's pump (`H`; dropping it must stop the pump).
-pub struct Registry<H> {
-    quotes: HashMap<PanelKey, (BTreeSet<String>, H)>,
+/// The pure bookkeeping: which panel watches what, the handle of each
+/// panel's pump (`H`; dropping it must stop the pump) and of each quote
+/// panel's feed (`F`; dropping it must end the feed).
+pub struct Registry<H, F = H> {
+    quotes: HashMap<PanelKey, (BTreeSet<String>, F)>,
     accounts: HashMap<PanelKey, H>,
     streams: HashMap<PanelKey, H>,
 }
 
-impl<H> Default for Registry<H> {
+impl<H, F> Default for Registry<H, F> {
     fn default() -> Self {
         Registry { quotes: HashMap::new(), accounts: HashMap::new(), streams: HashMap::new() }
     }
 }
 
-impl<H> Registry<H> {
+impl<H, F> Registry<H, F> {
     /// Every symbol some panel watches.
     pub fn symbols(&self) -> BTreeSet<String> {
         self.quotes.values().flat_map(|(symbols, _)| symbols.iter().cloned()).collect()
     }
 
-    /// Sets the panel's symbols and pump, replacing (and so stopping) its previous one.
-    pub fn watch_quotes(&mut self, key: PanelKey, symbols: BTreeSet<String>, pump: H) -> Diff {
+    /// Sets the panel's symbols and feed, replacing (and so ending) its previous one.
+    pub fn watch_quotes(&mut self, key: PanelKey, symbols: BTreeSet<String>, feed: F) -> Diff {
         self.changing(|r| {
-            r.quotes.insert(key, (symbols, pump));
+            r.quotes.insert(key, (symbols, feed));
         })
+    }
+
+    /// The panel's current feed.
+    pub fn feed(&self, key: &PanelKey) -> Option<&F> {
+        self.quotes.get(key).map(|(_, feed)| feed)
     }
 
     pub fn unwatch_quotes(&mut self, key: &PanelKey) -> Diff {
@@ -120,24 +128,63 @@ impl Drop for Pump {
     }
 }
 
+/// One subscription of a quote panel: the page pulls its batches from it
+/// (`next_quotes`), naming the subscription, so a panel that subscribed
+/// anew cannot be handed batches by its old loop.
+pub struct QuoteFeed {
+    pub id: WatchId,
+    cursor: tokio::sync::Mutex<QuoteCursor>,
+    /// Closed when the registry lets go of the feed.
+    open: watch::Receiver<()>,
+}
+
+impl QuoteFeed {
+    /// The panel's next batch; `None` once the subscription is over (the
+    /// panel subscribed again or closed, its window closed, signed out).
+    pub async fn next(&self) -> Option<QuoteBatch> {
+        let mut open = self.open.clone();
+        tokio::select! {
+            biased;
+            _ = open.changed() => None,
+            batch = async { self.cursor.lock().await.next().await } => batch,
+        }
+    }
+}
+
+/// The registry's hold on a feed: dropping it ends the feed's pulls, the waiting one included.
+pub struct FeedHandle {
+    feed: Arc<QuoteFeed>,
+    _open: watch::Sender<()>,
+}
+
+impl FeedHandle {
+    fn new(cursor: QuoteCursor) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let (open_tx, open) = watch::channel(());
+        let id = WatchId(NEXT.fetch_add(1, Ordering::Relaxed));
+        FeedHandle { feed: Arc::new(QuoteFeed { id, cursor: tokio::sync::Mutex::new(cursor), open }), _open: open_tx }
+    }
+}
+
 /// The desk's registry, applied to the session's market stream.
 #[derive(Default)]
 pub struct Subscriptions {
-    registry: Mutex<Registry<Option<Pump>>>,
+    registry: Mutex<Registry<Pump, Option<FeedHandle>>>,
 }
 
 impl Subscriptions {
     /// Sets what `key` watches: REST quotes paint at once for symbols the
-    /// stream has not delivered yet, the stream keeps them current, and
-    /// `channel` (if any) gets the panel's changes at most once per frame.
+    /// stream has not delivered yet and the stream keeps them current. A
+    /// panel (`fed`) gets a feed, whose id it pulls batches with; the tray
+    /// ticker reads the book and gets none.
     pub async fn watch_quotes(
         &self,
         desk: &Desk,
         connected: Arc<Connected>,
         key: PanelKey,
         symbols: BTreeSet<String>,
-        channel: Option<Channel<QuoteBatch>>,
-    ) -> AppResult<()> {
+        fed: bool,
+    ) -> AppResult<Option<WatchId>> {
         let market = connected.market_stream()?;
         let missing: Vec<&str> =
             symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
@@ -158,13 +205,18 @@ impl Subscriptions {
                 }
             }
         }
-        let pump = channel.map(|channel| {
-            let book = market.book().clone();
-            Pump(tokio::spawn(pump_quotes(book, market.state(), symbols.clone(), move |b| channel.send(b).is_ok())))
-        });
-        let diff = lock(&self.registry).watch_quotes(key, symbols, pump);
+        let feed =
+            fed.then(|| FeedHandle::new(QuoteCursor::new(market.book().clone(), market.state(), symbols.clone())));
+        let id = feed.as_ref().map(|f| f.feed.id);
+        let diff = lock(&self.registry).watch_quotes(key, symbols, feed);
         apply(&connected, &diff);
-        Ok(())
+        Ok(id)
+    }
+
+    /// The panel's feed, if `id` is still its subscription.
+    pub fn feed(&self, key: &PanelKey, id: WatchId) -> Option<Arc<QuoteFeed>> {
+        let registry = lock(&self.registry);
+        registry.feed(key)?.as_ref().filter(|f| f.feed.id == id).map(|f| f.feed.clone())
     }
 
     pub fn unwatch_quotes(&self, connected: Option<&Connected>, key: &PanelKey) {
@@ -175,11 +227,11 @@ impl Subscriptions {
     }
 
     pub fn watch_account(&self, key: PanelKey, pump: JoinHandle<()>) {
-        lock(&self.registry).watch_account(key, Some(Pump(pump)));
+        lock(&self.registry).watch_account(key, Pump(pump));
     }
 
     pub fn watch_streams(&self, key: PanelKey, pump: JoinHandle<()>) {
-        lock(&self.registry).watch_streams(key, Some(Pump(pump)));
+        lock(&self.registry).watch_streams(key, Pump(pump));
     }
 
     pub fn close_window(&self, connected: Option<&Connected>, window: &str) {
@@ -189,7 +241,7 @@ impl Subscriptions {
         }
     }
 
-    /// Stops every pump (sign-out; the market stream goes with the session).
+    /// Ends every feed and pump (sign-out; the market stream goes with the session).
     pub fn clear(&self) {
         lock(&self.registry).clear();
     }
@@ -250,6 +302,41 @@ mod tests {
         let diff = r.close_window("chart-2");
         assert_eq!(diff, Diff { added: set(&[]), removed: set(&["NVDA"]) });
         assert_eq!(r.symbols(), set(&["AAPL", "MSFT"]));
+    }
+
+    /// A pull the page left waiting on a feed ends (`None`) as soon as the
+    /// registry lets go of the feed, so the page's loop never outlives its subscription.
+    #[tokio::test]
+    async fn a_waiting_pull_ends_when_its_panel_subscribes_anew_or_its_window_closes() {
+        use aries_client::stream::{ConnectionState, QuoteBook};
+        use std::time::Duration;
+        let book = Arc::new(QuoteBook::default());
+        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let waiting = |f: &Option<FeedHandle>| {
+            let feed = f.as_ref().unwrap().feed.clone();
+            tokio::spawn(async move {
+                assert!(feed.next().await.is_some(), "first the connection");
+                feed.next().await
+            })
+        };
+        let ends = |pull: tokio::task::JoinHandle<Option<QuoteBatch>>| async {
+            tokio::time::timeout(Duration::from_secs(1), pull).await.expect("ends").unwrap()
+        };
+        let mut r = Registry::<(), Option<FeedHandle>>::default();
+        let list = PanelKey::new("main", "watchlist");
+        r.watch_quotes(list.clone(), set(&["AAPL"]), feed(&["AAPL"]));
+        let first = r.feed(&list).unwrap().as_ref().unwrap().feed.id;
+        let pull = waiting(r.feed(&list).unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!pull.is_finished(), "nothing changed: the pull waits");
+        r.watch_quotes(list.clone(), set(&["MSFT"]), feed(&["MSFT"]));
+        assert_eq!(ends(pull).await, None, "the old subscription's pull is over");
+        assert_ne!(r.feed(&list).unwrap().as_ref().unwrap().feed.id, first, "the new one has its own id");
+        let pull = waiting(r.feed(&list).unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        r.close_window("main");
+        assert_eq!(ends(pull).await, None, "the window closed");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::stream::{Socket, pump_streams};
 use crate::subscriptions::PanelKey;
 use crate::views::bars::BarColumns;
-use crate::views::market::{QuoteBatch, StreamsView, SymbolHit};
+use crate::views::market::{QuoteBatch, StreamsView, SymbolHit, WatchId};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.
 const MAX_WATCHED: usize = 200;
@@ -51,16 +51,15 @@ pub async fn chart_history(
 }
 
 /// Sets what one panel of the calling window watches: REST quotes paint at
-/// once, the stream keeps them current, and `on_batch` gets the panel's
-/// changes at most once per frame. Other panels' subscriptions are untouched.
+/// once and the stream keeps them current. The answer is the subscription's
+/// id, for `next_quotes`. Other panels' subscriptions are untouched.
 #[tauri::command]
 pub async fn watch_quotes<R: Runtime>(
     desk: DeskState<'_>,
     window: Window<R>,
     panel: String,
     symbols: Vec<String>,
-    on_batch: Channel<QuoteBatch>,
-) -> AppResult<()> {
+) -> AppResult<WatchId> {
     let symbols: BTreeSet<String> = symbols.iter().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty()).collect();
     if symbols.len() > MAX_WATCHED {
         return Err(AppError::validation(format!("Watch at most {MAX_WATCHED} symbols in one panel.")));
@@ -68,7 +67,28 @@ pub async fn watch_quotes<R: Runtime>(
     let c = desk.connected().await?;
     c.require(&["market:information"], "show market data")?;
     let key = PanelKey::new(window.label(), &panel);
-    desk.subscriptions.watch_quotes(&desk, c, key, symbols, Some(on_batch)).await
+    let id = desk.subscriptions.watch_quotes(&desk, c, key, symbols, true).await?;
+    Ok(id.expect("a panel's subscription has a feed"))
+}
+
+/// The panel's next batch: answered as soon as its symbols or the
+/// connection changed, a frame after the previous answer at the earliest,
+/// with the connection alone after a quiet spell (src-tauri/stream.rs). The
+/// page asks again when it has applied the answer, so a busy page is sent
+/// one fuller batch, never a backlog. `null` once the subscription `watch`
+/// is over: the panel subscribed again or unwatched, its window closed, or
+/// the session ended.
+#[tauri::command]
+pub async fn next_quotes<R: Runtime>(
+    desk: DeskState<'_>,
+    window: Window<R>,
+    panel: String,
+    watch: WatchId,
+) -> AppResult<Option<QuoteBatch>> {
+    let Some(feed) = desk.subscriptions.feed(&PanelKey::new(window.label(), &panel), watch) else {
+        return Ok(None);
+    };
+    Ok(feed.next().await)
 }
 
 /// Ends one panel's quote subscription (the panel closed).

@@ -60,6 +60,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         market::chart_history,
         market::open_chart_credits,
         market::watch_quotes,
+        market::next_quotes,
         market::unwatch_quotes,
         market::watch_streams,
         orders::preview_order,

@@ -24,6 +24,7 @@ pub const COMMANDS: &[&str] = &[
     "chart_history",
     "open_chart_credits",
     "watch_quotes",
+    "next_quotes",
     "unwatch_quotes",
     "watch_streams",
     "preview_order",

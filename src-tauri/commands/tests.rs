@@ -580,6 +580,7 @@ mod clock_off;
 mod drill;
 mod journal_write_fault;
 mod market_closed;
+mod quote_feed;
 mod read_and_rate_faults;
 mod refresh_faults;
 mod restart;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aries_client::models::SearchHit;
 use aries_client::stream::{ConnectionState, Quote, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A quote older than this is shown as stale: the sim and Aries send several
@@ -89,8 +89,7 @@ impl QuoteView {
 
 /// Quotes as columns: entry `i` of every column is one symbol's quote. Field
 /// names cross once per batch rather than once per quote, which halves a
-/// batch, so one of up to [`QUOTES_PER_BATCH`] quotes stays on Tauri's
-/// one-trip delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
+/// batch (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
 /// turns them back into `QuoteView` rows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -129,21 +128,20 @@ impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
     }
 }
 
-/// The most quotes one batch carries: a frame with more changes is sent as
-/// several batches. Tauri evaluates a Channel message of under 8 KiB of JSON
-/// straight into the page; a larger one costs a second trip (the page fetches
-/// it over `ipc:`), and that traffic grows the web process. Even long
-/// symbols and full-precision numbers keep this many under 8 KiB (tested).
-pub const QUOTES_PER_BATCH: usize = 40;
+/// One quote subscription of a panel, as `watch_quotes` answers it: the
+/// panel pulls its batches with `next_quotes` under this id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WatchId(pub u32);
 
-/// One frame's worth of changes: only the symbols that changed since the last batch.
+/// What changed for a panel since its last batch: the answer to one `next_quotes`.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct QuoteBatch {
     pub quotes: QuoteColumns,
     pub connection: ConnectionView,
-    /// Wall-clock time the batch was handed to the channel, in milliseconds
+    /// Wall-clock time the batch was made to answer the page, in milliseconds
     /// since the Unix epoch: the start of the UI's tick-to-paint measurement.
     pub sent_at_ms: f64,
 }
@@ -228,19 +226,6 @@ mod tests {
             stale: false,
             source: QuoteSource::Snapshot,
         }
-    }
-
-    #[test]
-    fn a_full_batch_of_the_widest_quotes_stays_under_tauris_one_trip_size() {
-        let quotes: Vec<QuoteView> = (0..QUOTES_PER_BATCH).map(widest).collect();
-        let batch = QuoteBatch {
-            quotes: quotes.iter().collect(),
-            connection: ConnectionView::Reconnecting,
-            sent_at_ms: wall_clock_ms(),
-        };
-        let json = serde_json::to_string(&batch).unwrap();
-        // Tauri's MAX_JSON_DIRECT_EXECUTE_THRESHOLD (tauri::ipc::channel): under it, one eval.
-        assert!(json.len() < 8192, "{} bytes", json.len());
     }
 
     #[test]

@@ -57,12 +57,14 @@ async function readout(name) {
 }
 
 /**
- * Splits each quote batch's path in the page, beside the readout's total: from
- * Rust's send to the Channel's callback (delivery: eval, or eval + fetch for
- * 8 KiB and more), the page's apply (the quote book, the chart's last bar), the
- * style and layout the DOM changes cost (forced at once, so they can be timed),
- * and the wait for the next animation frame. It wraps the lookup of Tauri's
- * callback map (as the e2e secrets check does), so it sees every delivery.
+ * Splits each quote batch's path in the page, beside the readout's total: the
+ * newest tick's wait in Rust before the batch left (its `ageMs`: the frame's
+ * pacing, and any time the page was not asking), from Rust's send to the
+ * page's callback (delivery: the answer to the page's `next_quotes`), the
+ * page's apply (the quote book, the chart's last bar), the style and layout
+ * the DOM changes cost (forced at once, so they can be timed), and the wait for
+ * the next animation frame. It wraps the lookup of Tauri's callback map (as the
+ * e2e secrets check does), so it sees every answer.
  */
 function tracePaths() {
   return browser.execute(() => {
@@ -75,20 +77,21 @@ function tracePaths() {
         const callback = get(id);
         return (
           callback &&
-          ((data) => {
-            const batch = data?.message;
-            const quotes = batch?.quotes?.symbol; // the batch's columns (QuoteColumns): one symbol per quote
-            if (typeof batch?.sentAtMs !== "number" || !Array.isArray(quotes) || quotes.length === 0) return callback(data);
+          ((batch) => {
+            const quotes = batch?.quotes; // the batch's columns (QuoteColumns): one symbol per quote
+            if (typeof batch?.sentAtMs !== "number" || !Array.isArray(quotes?.symbol) || quotes.symbol.length === 0) {
+              return callback(batch);
+            }
             const received = clock();
-            const result = callback(data);
+            const result = callback(batch);
             const applied = clock();
             // Style and layout now rather than before the next paint: the same work, timed on its own.
             void document.body.offsetHeight;
             const laidOut = clock();
             requestAnimationFrame(() => {
               const painted = clock();
-              const bytes = JSON.stringify(batch).length;
-              window.__paths.push({ sent: batch.sentAtMs, received, applied, laidOut, painted, quotes: quotes.length, bytes });
+              const waited = Math.min(...quotes.ageMs);
+              window.__paths.push({ sent: batch.sentAtMs, waited, received, applied, laidOut, painted, quotes: quotes.symbol.length });
             });
             return result;
           })
@@ -119,12 +122,13 @@ async function paths(name) {
   return {
     name,
     count: all.length,
+    wait: part((p) => p.waited),
     deliver: part((p) => p.received - p.sent),
     apply: part((p) => p.applied - p.received),
     layout: part((p) => p.laidOut - p.applied),
     frame: part((p) => p.painted - p.laidOut),
     total: part((p) => p.painted - p.sent),
-    fetched: all.filter((p) => p.bytes >= 8192).length,
+    fromTick: part((p) => p.painted - p.sent + p.waited),
     quotes: part((p) => p.quotes),
   };
 }
@@ -233,8 +237,9 @@ try {
   for (const r of [baselinePaths, loadPaths]) {
     const f = (x) => `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} / ${x.max.toFixed(1)}`;
     console.log(
-      `${r.name.padEnd(24)} batches ${r.count}  send→callback ${f(r.deliver)}  apply ${f(r.apply)}  style+layout ${f(r.layout)}  ` +
-        `→next frame ${f(r.frame)}  total ${f(r.total)}  quotes/batch p50 ${r.quotes.p50}  ≥8 KiB (eval + fetch) ${r.fetched}`,
+      `${r.name.padEnd(24)} batches ${r.count}  newest tick's wait in Rust ${f(r.wait)}  send→callback ${f(r.deliver)}  ` +
+        `apply ${f(r.apply)}  style+layout ${f(r.layout)}  →next frame ${f(r.frame)}  total ${f(r.total)}  ` +
+        `from the newest tick's arrival ${f(r.fromTick)}  quotes/batch p50 ${r.quotes.p50}`,
     );
   }
   console.log("frame interval, 5 s of animation frames after each phase (60 Hz is 16.7 ms):");

@@ -1226,9 +1226,11 @@ test("no token, code or verifier appears in the page, IPC, logs or unencrypted f
     delivered: window.__delivered.join("\n"),
   }));
   assert.ok(page.ipc.includes("demo@ariesdesk.dev"), "the IPC capture saw the session");
-  // Evaluated deliveries were seen too: the session-changed event and the quote and account channels.
+  // Evaluated deliveries were seen too: the session-changed event and the header's channel of socket states.
   assert.ok(page.delivered.includes('"event":"session-changed"'), "the event capture saw the session events");
-  assert.ok(page.delivered.includes('"connection":'), "the channel capture saw quote batches");
+  assert.ok(page.delivered.includes('"reconnects":'), "the channel capture saw the sockets' states");
+  // Quote batches are command answers (next_quotes): the fetch capture saw them.
+  assert.ok(page.ipc.includes('"sentAtMs":'), "the IPC capture saw quote batches");
   const places = { ...page, log: readFileSync(appLog, "utf8") };
   const dataFiles = files(dataDir);
   const journal = dataFiles.find((f) => f.endsWith("journal.sqlite"));

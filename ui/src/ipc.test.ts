@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Command, QuoteBatch, StreamsView } from "./bindings";
-import type { QuoteRows } from "./quotes/columns";
 import { columnsOf, quote } from "./quotes/fixtures";
 
 // The Tauri runtime is not here: stand in for invoke and Channel to see exactly
@@ -82,18 +81,17 @@ describe("ipc", () => {
     });
   });
 
-  it("hands quote batches from the Channel to the callback as rows", async () => {
-    invoke.mockResolvedValue(null);
-    const seen: QuoteRows[] = [];
-    await ipc.watchQuotes("chart", ["AAPL"], (b) => seen.push(b));
-    const [command, args] = invoke.mock.calls[0];
-    expect(command).toBe("watch_quotes");
-    expect(args.panel).toBe("chart");
-    expect(args.symbols).toEqual(["AAPL"]);
+  it("subscribes a panel, then pulls its batches as rows under the subscription's id", async () => {
+    invoke.mockResolvedValueOnce(7);
+    expect(await ipc.watchQuotes("chart", ["AAPL"])).toBe(7);
+    expect(invoke.mock.calls[0]).toEqual(["watch_quotes", { panel: "chart", symbols: ["AAPL"] }]);
     const aapl = quote("AAPL", { last: 187.5 });
     const batch: QuoteBatch = { quotes: columnsOf([aapl]), connection: "live", sentAtMs: 1_700_000_000_000 };
-    (args.onBatch as FakeChannel<QuoteBatch>).onmessage(batch);
-    expect(seen).toEqual([{ quotes: [aapl], connection: "live", sentAtMs: 1_700_000_000_000 }]);
+    invoke.mockResolvedValueOnce(batch);
+    expect(await ipc.nextQuotes("chart", 7)).toEqual({ quotes: [aapl], connection: "live", sentAtMs: 1_700_000_000_000 });
+    expect(invoke.mock.calls[1]).toEqual(["next_quotes", { panel: "chart", watch: 7 }]);
+    invoke.mockResolvedValueOnce(null);
+    expect(await ipc.nextQuotes("chart", 7)).toBeNull(); // the subscription is over
   });
 
   it("hands both sockets' states from the Channel to the callback", async () => {

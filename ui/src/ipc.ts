@@ -24,6 +24,7 @@ import type {
   SessionView,
   StreamsView,
   SymbolHit,
+  WatchId,
   WatchlistEdit,
   WatchlistsView,
   UpdateView,
@@ -111,13 +112,19 @@ export const downloadUpdate = () => call<UpdateView>("download_update");
 export const installUpdate = () => call<UpdateView>("install_update");
 
 /**
- * Sets what one panel of this window watches; batches for it arrive on
- * `onBatch` until the panel's next call. Other panels' subscriptions stay.
+ * Sets what one panel of this window watches; the answer names the
+ * subscription, to pull its batches with `nextQuotes`. Other panels' subscriptions stay.
  */
-export function watchQuotes(panel: string, symbols: string[], onBatch: (batch: QuoteRows) => void): Promise<void> {
-  const channel = new Channel<QuoteBatch>();
-  channel.onmessage = (batch) => onBatch(decodeQuoteBatch(batch));
-  return call<void>("watch_quotes", { panel, symbols, onBatch: channel });
+export const watchQuotes = (panel: string, symbols: string[]) => call<WatchId>("watch_quotes", { panel, symbols });
+
+/**
+ * The panel's next batch of quotes, as rows: Rust answers when its symbols or
+ * the connection changed (at most once a frame), or with the connection alone
+ * after a quiet spell. Null once the subscription `watch` is over.
+ */
+export async function nextQuotes(panel: string, watch: WatchId): Promise<QuoteRows | null> {
+  const batch = await call<QuoteBatch | null>("next_quotes", { panel, watch });
+  return batch && decodeQuoteBatch(batch);
 }
 
 /** Ends one panel's quote subscription. */

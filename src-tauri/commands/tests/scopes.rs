@@ -116,7 +116,7 @@ fn only_the_streams_the_scopes_allow_are_connected() {
     let account = c.account.as_ref().expect("the account socket is allowed");
     assert!(goes_live(account.state()), "and it streams");
     // Quotes are refused with the reason before anything is sent; the saved lists still load.
-    let quotes = json!({ "panel": "watchlist:1", "symbols": ["AAPL"], "onBatch": "__CHANNEL__:7" });
+    let quotes = json!({ "panel": "watchlist:1", "symbols": ["AAPL"] });
     denied(&h, "watch_quotes", quotes, "market:information");
     h.ok("watch_streams", json!({ "panel": "header", "onState": "__CHANNEL__:8" }));
     h.ok("watchlists", json!({}));

@@ -7,7 +7,6 @@
 use std::time::{Duration, Instant};
 
 use aries_client::stream::StreamConfig;
-use tauri::ipc::{Channel, InvokeResponseBody};
 
 use super::*;
 use crate::stream::pump_account;
@@ -48,25 +47,18 @@ fn a_silent_socket_is_noticed_within_the_heartbeat_budget_and_the_snapshot_bring
     let c = tauri::async_runtime::block_on(h.desk.connected()).unwrap();
 
     // What the window's panels get: the watchlist's quote batches (with the
-    // connection state) through the registry, and the blotter's account events.
+    // connection state), pulled through the registry as the page does, and the blotter's account events.
     let connection: Arc<Mutex<Vec<String>>> = Arc::default();
     let states = connection.clone();
-    let channel = Channel::new(move |body| {
-        if let InvokeResponseBody::Json(text) = body {
-            let batch: Value = serde_json::from_str(&text).unwrap();
-            states.lock().unwrap().push(batch["connection"].as_str().unwrap().to_string());
+    let key = PanelKey::new("main", "watchlist");
+    let watch = h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), key.clone(), ["AAPL".to_string()].into(), true);
+    let id = tauri::async_runtime::block_on(watch).unwrap().expect("a panel's feed");
+    let feed = h.desk.subscriptions.feed(&key, id).expect("the panel's feed");
+    tauri::async_runtime::spawn(async move {
+        while let Some(batch) = feed.next().await {
+            states.lock().unwrap().push(serde_json::to_value(batch.connection).unwrap().as_str().unwrap().to_string());
         }
-        Ok(())
     });
-    let symbols = ["AAPL".to_string()].into();
-    let watch = h.desk.subscriptions.watch_quotes(
-        &h.desk,
-        c.clone(),
-        PanelKey::new("main", "watchlist"),
-        symbols,
-        Some(channel),
-    );
-    tauri::async_runtime::block_on(watch).unwrap();
     let events: Arc<Mutex<Vec<AccountEventView>>> = Arc::default();
     let blotter = events.clone();
     tauri::async_runtime::spawn(pump_account(

@@ -18,7 +18,8 @@ vi.mock("../ipc", () => ({
     watchCalls.push([panel, accountId]);
     streams.set(panel, onEvent);
   }),
-  watchQuotes: vi.fn(async () => {}),
+  watchQuotes: vi.fn(async () => 1),
+  nextQuotes: vi.fn(async () => null),
   unwatchQuotes: vi.fn(async () => {}),
 }));
 

@@ -3,11 +3,11 @@ import type { ConnectionView } from "./ConnectionView";
 import type { QuoteColumns } from "./QuoteColumns";
 
 /**
- * One frame's worth of changes: only the symbols that changed since the last batch.
+ * What changed for a panel since its last batch: the answer to one `next_quotes`.
  */
 export type QuoteBatch = { quotes: QuoteColumns, connection: ConnectionView, 
 /**
- * Wall-clock time the batch was handed to the channel, in milliseconds
+ * Wall-clock time the batch was made to answer the page, in milliseconds
  * since the Unix epoch: the start of the UI's tick-to-paint measurement.
  */
 sentAtMs: number, };

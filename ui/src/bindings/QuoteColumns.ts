@@ -4,8 +4,7 @@ import type { QuoteSource } from "./QuoteSource";
 /**
  * Quotes as columns: entry `i` of every column is one symbol's quote. Field
  * names cross once per batch rather than once per quote, which halves a
- * batch, so one of up to [`QUOTES_PER_BATCH`] quotes stays on Tauri's
- * one-trip delivery (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
+ * batch (docs/benchmarks.md, "Tick to paint"). ui/src/quotes/columns.ts
  * turns them back into `QuoteView` rows.
  */
 export type QuoteColumns = { symbol: Array<string>, last: Array<number | null>, bid: Array<number | null>, ask: Array<number | null>, change: Array<number | null>, changePercent: Array<number | null>, volume: Array<number | null>, tradedAtMs: Array<number | null>, ageMs: Array<number>, stale: Array<boolean>, source: Array<QuoteSource>, };

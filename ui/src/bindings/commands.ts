@@ -20,6 +20,7 @@ export type Command =
   | "chart_history"
   | "open_chart_credits"
   | "watch_quotes"
+  | "next_quotes"
   | "unwatch_quotes"
   | "watch_streams"
   | "preview_order"

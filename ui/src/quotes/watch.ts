@@ -1,7 +1,9 @@
 // Keeps one panel's subscription in Rust's registry equal to its symbols: each
-// change subscribes the panel anew over a fresh Channel (Rust stops the old
-// pump), batches from an older subscription are dropped, and the panel's
-// subscription ends with it.
+// change subscribes the panel anew (Rust ends the old subscription), and the
+// panel pulls batch after batch under the new one's id; a loop of an older
+// subscription stops, and the panel's subscription ends with it. Pulling,
+// the page asks only when it has applied the last batch, so a busy page is
+// sent one fuller batch rather than a backlog (docs/design.md "Quote delivery").
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import type { AppError } from "../bindings";
 import { toAppError } from "../errors";
@@ -19,9 +21,12 @@ export function watchSymbols(book: QuoteBook, symbols: () => readonly string[], 
     // Nothing to watch (or not allowed to: no market:information) ends the panel's subscription.
     if (list.length === 0) return void ipc.unwatchQuotes(panel).catch(() => {});
     try {
-      await ipc.watchQuotes(panel, [...list], (batch) => {
-        if (mine === generation) book.apply(batch);
-      });
+      const watch = await ipc.watchQuotes(panel, [...list]);
+      while (mine === generation) {
+        const batch = await ipc.nextQuotes(panel, watch);
+        if (batch === null || mine !== generation) return;
+        book.apply(batch);
+      }
     } catch (err) {
       if (mine === generation) setError(toAppError(err));
     }

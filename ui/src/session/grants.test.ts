@@ -8,7 +8,8 @@ vi.mock("../ipc", () => ({
   positions: vi.fn(async () => [] as PositionView[]),
   listOrders: vi.fn(async () => []),
   watchAccount: vi.fn(async () => {}),
-  watchQuotes: vi.fn(async () => {}),
+  watchQuotes: vi.fn(async () => 1),
+  nextQuotes: vi.fn(async () => null),
   unwatchQuotes: vi.fn(async () => {}),
 }));
 
