@@ -29,16 +29,24 @@ const batch = (symbol: string, last: number): QuoteRows => ({
   sentAtMs: 0,
 });
 
+/** Frames by hand: `paint()` ends the wait of the loop that applied a batch. */
+let paint: () => void = () => {};
+const afterPaint = () =>
+  new Promise<void>((resolve) => {
+    paint = resolve;
+  });
+const atOnce = async () => {};
+
 beforeEach(() => {
   pulls.length = 0;
   vi.clearAllMocks();
 });
 
 describe("a panel's quote subscription (pulled)", () => {
-  it("applies each answer and asks again, under its subscription's id", async () => {
+  it("applies each answer and asks again once it is painted, under its subscription's id", async () => {
     await createRoot(async (dispose) => {
       const book = createQuoteBook();
-      watchSymbols(book, () => ["AAPL"], "watchlist");
+      watchSymbols(book, () => ["AAPL"], "watchlist", afterPaint);
       await settle();
       expect(ipc.watchQuotes).toHaveBeenCalledWith("watchlist", ["AAPL"]);
       expect(pulls).toHaveLength(1);
@@ -46,7 +54,10 @@ describe("a panel's quote subscription (pulled)", () => {
       pulls[0].answer(batch("AAPL", 101));
       await settle();
       expect(book.rows.AAPL?.last).toBe(101);
-      expect(pulls).toHaveLength(2); // asked again only once the answer was applied
+      expect(pulls).toHaveLength(1); // not before the frame that paints it
+      paint();
+      await settle();
+      expect(pulls).toHaveLength(2);
       expect(pulls[1]).toMatchObject({ panel: "watchlist", watch: id });
       pulls[1].answer(batch("AAPL", 102));
       await settle();
@@ -59,7 +70,7 @@ describe("a panel's quote subscription (pulled)", () => {
     await createRoot(async (dispose) => {
       const book = createQuoteBook();
       const [symbols, setSymbols] = createSignal<string[]>(["AAPL"]);
-      watchSymbols(book, symbols, "watchlist");
+      watchSymbols(book, symbols, "watchlist", atOnce);
       await settle();
       const old = pulls[0];
       setSymbols(["AAPL", "MSFT"]);
@@ -79,7 +90,7 @@ describe("a panel's quote subscription (pulled)", () => {
   it("ends at null, shows a failed pull's error, and unwatches when the panel goes", async () => {
     await createRoot(async (dispose) => {
       const book = createQuoteBook();
-      const watched = watchSymbols(book, () => ["AAPL"], "chart");
+      const watched = watchSymbols(book, () => ["AAPL"], "chart", atOnce);
       await settle();
       pulls[0].answer(null);
       await settle();
