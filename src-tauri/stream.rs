@@ -3,8 +3,8 @@
 //! (`next_quotes`) and the answer is everything that changed for the panel's
 //! symbols since its last answer, at most once per frame, so a burst of ticks
 //! costs one IPC answer and a busy page gets one fuller batch, never a queue.
-//! Pulling rides on the page's own request, which WebKit answers far sooner
-//! than a script Rust evaluates in the page (docs/design.md "Quote delivery").
+//! An answer is data for the page's own request, which costs the web process
+//! far less than a script Rust has it evaluate (docs/design.md "Quote delivery").
 //! Freshness is re-checked every second so a symbol that goes quiet turns
 //! stale on screen even with no new message. Account events are forwarded as
 //! they come, and both sockets' states whenever one changes. Which panels

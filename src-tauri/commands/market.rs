@@ -74,8 +74,8 @@ pub async fn watch_quotes<R: Runtime>(
 /// The panel's next batch: answered as soon as its symbols or the
 /// connection changed, a frame after the previous answer at the earliest,
 /// with the connection alone after a quiet spell (src-tauri/stream.rs). The
-/// page asks again when it has applied the answer, so a busy page is sent
-/// one fuller batch, never a backlog. `null` once the subscription `watch`
+/// page asks again once the answer is painted, so a busy page is sent one
+/// fuller batch, never a backlog. `null` once the subscription `watch`
 /// is over: the panel subscribed again or unwatched, its window closed, or
 /// the session ended.
 #[tauri::command]
