@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use aries_client::stream::QuoteFields;
+use aries_client::stream::{MarketStream, QuoteFields};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -173,44 +173,39 @@ pub struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// Sets what `key` watches: REST quotes paint at once for symbols the
-    /// stream has not delivered yet and the stream keeps them current. A
-    /// panel (`fed`) gets a feed, whose id it pulls batches with; the tray
-    /// ticker reads the book and gets none.
+    /// Sets what a panel watches: REST quotes paint at once for symbols the
+    /// stream has not delivered yet and the stream keeps them current. The
+    /// answer is the id of the panel's new feed, to pull its batches with.
     pub async fn watch_quotes(
         &self,
         desk: &Desk,
         connected: Arc<Connected>,
         key: PanelKey,
         symbols: BTreeSet<String>,
-        fed: bool,
-    ) -> AppResult<Option<WatchId>> {
-        let market = connected.market_stream()?;
-        let missing: Vec<&str> =
-            symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
-        if !missing.is_empty() {
-            let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
-            for item in &response.items {
-                if let Ok(v) = item.quote() {
-                    let fields = QuoteFields {
-                        last: v.lp,
-                        bid: v.bid,
-                        ask: v.ask,
-                        change: v.ch,
-                        change_percent: v.chp,
-                        volume: v.volume,
-                        ..QuoteFields::default()
-                    };
-                    market.book().apply_rest(&item.symbol, &fields);
-                }
-            }
-        }
-        let feed =
-            fed.then(|| FeedHandle::new(QuoteCursor::new(market.book().clone(), market.state(), symbols.clone())));
-        let id = feed.as_ref().map(|f| f.feed.id);
-        let diff = lock(&self.registry).watch_quotes(key, symbols, feed);
-        apply(&connected, &diff);
+    ) -> AppResult<WatchId> {
+        let market = prime(desk, &connected, &symbols).await?;
+        let feed = FeedHandle::new(QuoteCursor::new(market.book().clone(), market.state(), symbols.clone()));
+        let id = feed.feed.id;
+        self.set(&connected, key, symbols, Some(feed));
         Ok(id)
+    }
+
+    /// [`Self::watch_quotes`] for the tray ticker, which reads the quote book and needs no feed.
+    pub async fn watch_ticker(
+        &self,
+        desk: &Desk,
+        connected: Arc<Connected>,
+        key: PanelKey,
+        symbols: BTreeSet<String>,
+    ) -> AppResult<()> {
+        prime(desk, &connected, &symbols).await?;
+        self.set(&connected, key, symbols, None);
+        Ok(())
+    }
+
+    fn set(&self, connected: &Connected, key: PanelKey, symbols: BTreeSet<String>, feed: Option<FeedHandle>) {
+        let diff = lock(&self.registry).watch_quotes(key, symbols, feed);
+        apply(connected, &diff);
     }
 
     /// The panel's feed, if `id` is still its subscription.
@@ -245,6 +240,30 @@ impl Subscriptions {
     pub fn clear(&self) {
         lock(&self.registry).clear();
     }
+}
+
+/// Puts Aries's REST quote in the book for each of `symbols` the stream has not delivered yet.
+async fn prime<'a>(desk: &Desk, connected: &'a Connected, symbols: &BTreeSet<String>) -> AppResult<&'a MarketStream> {
+    let market = connected.market_stream()?;
+    let missing: Vec<&str> = symbols.iter().filter(|s| market.book().get(s).is_none()).map(String::as_str).collect();
+    if !missing.is_empty() {
+        let response = crate::commands::checked(desk, connected.client.quotes(&missing).await).await?;
+        for item in &response.items {
+            if let Ok(v) = item.quote() {
+                let fields = QuoteFields {
+                    last: v.lp,
+                    bid: v.bid,
+                    ask: v.ask,
+                    change: v.ch,
+                    change_percent: v.chp,
+                    volume: v.volume,
+                    ..QuoteFields::default()
+                };
+                market.book().apply_rest(&item.symbol, &fields);
+            }
+        }
+    }
+    Ok(market)
 }
 
 fn apply(connected: &Connected, diff: &Diff) {

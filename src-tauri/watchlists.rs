@@ -84,7 +84,7 @@ async fn follow(desk: &Desk, c: &Arc<Connected>, lists: &Watchlists) {
     let watched: BTreeSet<String> = symbols.into_iter().collect();
     if watched.is_empty() {
         desk.subscriptions.unwatch_quotes(Some(c), &key);
-    } else if let Err(error) = desk.subscriptions.watch_quotes(desk, c.clone(), key, watched, false).await {
+    } else if let Err(error) = desk.subscriptions.watch_ticker(desk, c.clone(), key, watched).await {
         // The ticker shows "…" for what it could not load; the stream fills it in later.
         tracing::warn!(code = %error.code, "the tray ticker's first quotes could not be loaded");
     }

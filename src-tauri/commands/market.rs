@@ -67,8 +67,7 @@ pub async fn watch_quotes<R: Runtime>(
     let c = desk.connected().await?;
     c.require(&["market:information"], "show market data")?;
     let key = PanelKey::new(window.label(), &panel);
-    let id = desk.subscriptions.watch_quotes(&desk, c, key, symbols, true).await?;
-    Ok(id.expect("a panel's subscription has a feed"))
+    desk.subscriptions.watch_quotes(&desk, c, key, symbols).await
 }
 
 /// The panel's next batch: answered as soon as its symbols or the

@@ -51,8 +51,8 @@ fn a_silent_socket_is_noticed_within_the_heartbeat_budget_and_the_snapshot_bring
     let connection: Arc<Mutex<Vec<String>>> = Arc::default();
     let states = connection.clone();
     let key = PanelKey::new("main", "watchlist");
-    let watch = h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), key.clone(), ["AAPL".to_string()].into(), true);
-    let id = tauri::async_runtime::block_on(watch).unwrap().expect("a panel's feed");
+    let watch = h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), key.clone(), ["AAPL".to_string()].into());
+    let id = tauri::async_runtime::block_on(watch).unwrap();
     let feed = h.desk.subscriptions.feed(&key, id).expect("the panel's feed");
     tauri::async_runtime::spawn(async move {
         while let Some(batch) = feed.next().await {
