@@ -112,11 +112,19 @@ impl OrderJournal {
     pub async fn place(&self, desk: &Desk, c: &Arc<Connected>, request: &OrderRequest) -> AppResult<PlaceResult> {
         let client_id = request.client_id().ok_or_else(|| AppError::validation("The order has no client id."))?;
         let _sending = self.start_send()?;
-        if let Recorded::AlreadyRecorded(entry) = self.db.record_intent(request, Utc::now()).map_err(not_sent)? {
-            return Ok(self.replay(&entry));
-        }
-        let flight = InFlight::start(&self.in_flight, client_id);
-        self.db.record_sent(client_id).map_err(not_sent)?;
+        let flight = {
+            // The intent and its sent mark are one commit, one fsync (docs/benchmarks.md, "Order round
+            // trip"). It is in flight from that commit on, under the lock a lookup checks first, so a
+            // lookup never takes it for an order whose answer was lost.
+            let mut in_flight = lock(&self.in_flight);
+            let recorded = self.db.record_intent_sent(request, Utc::now()).map_err(not_sent)?;
+            if let Recorded::AlreadyRecorded(entry) = recorded {
+                drop(in_flight);
+                return Ok(self.replay(&entry));
+            }
+            in_flight.insert(client_id.to_string());
+            InFlight { set: self.in_flight.clone(), client_id: client_id.to_string() }
+        };
         lock(&self.sent_here).insert(client_id.to_string(), Instant::now());
         let outcome = match crate::commands::checked(desk, c.client.place(request).await).await {
             Ok(outcome) => outcome,

@@ -7,6 +7,9 @@
 //! The protocol for one order (client id minted once per intent):
 //! 1. [`Journal::record_intent`]; on [`Recorded::AlreadyRecorded`] do not send.
 //! 2. [`Journal::record_sent`] just before sending; it refuses a second time.
+//!    When the send follows at once, [`Journal::record_intent_sent`] does both
+//!    in one commit, one fsync: on disk there is then either nothing (the
+//!    request never left) or an intent that may have reached Aries.
 //! 3. The answer: [`record_ack`](Journal::record_ack),
 //!    [`record_rejected`](Journal::record_rejected) or
 //!    [`record_unknown`](Journal::record_unknown).
@@ -148,6 +151,20 @@ impl Journal {
 
     /// Writes the intent to place `request` (which must carry its client id).
     pub fn record_intent(&self, request: &OrderRequest, created_at: DateTime<Utc>) -> Result<Recorded, JournalError> {
+        self.intent(request, created_at, false)
+    }
+
+    /// Writes the intent and marks it sent in one commit: call just before
+    /// sending it. An intent journaled before is reported, not marked again.
+    pub fn record_intent_sent(
+        &self,
+        request: &OrderRequest,
+        created_at: DateTime<Utc>,
+    ) -> Result<Recorded, JournalError> {
+        self.intent(request, created_at, true)
+    }
+
+    fn intent(&self, request: &OrderRequest, created_at: DateTime<Utc>, sent: bool) -> Result<Recorded, JournalError> {
         let client_id = request.client_id().ok_or(JournalError::NoClientId)?;
         let body = serde_json::to_string(request).expect("an order request always serialises");
         let mut db = self.db();
@@ -163,6 +180,9 @@ impl Journal {
             return Ok(Recorded::AlreadyRecorded(Box::new(existing)));
         }
         rows::save(&tx, client_id, &IntentState::new(created_at))?;
+        if sent {
+            apply_in(&tx, client_id, &Event::Sent)?;
+        }
         tx.commit()?;
         Ok(Recorded::New)
     }

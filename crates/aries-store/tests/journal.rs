@@ -87,6 +87,35 @@ fn a_second_intent_with_the_same_client_id_is_refused_and_says_where_the_first_s
 }
 
 #[test]
+fn an_intent_marked_sent_in_one_commit_is_all_on_disk_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let journal = Journal::open(&path).unwrap();
+    assert_eq!(journal.record_intent_sent(&request("desk-1"), t(0)).unwrap(), Recorded::New);
+    assert_eq!(state(&journal, "desk-1").state.outcome, Outcome::Sent);
+    assert_eq!(ids(&journal.unresolved().unwrap()), ["desk-1"], "sent, no answer yet: to reconcile");
+    // The double-clicked Confirm: reported as it stands, not marked again.
+    let Recorded::AlreadyRecorded(existing) = journal.record_intent_sent(&request("desk-1"), t(1)).unwrap() else {
+        panic!("the second intent must be refused");
+    };
+    assert_eq!((existing.state.outcome, existing.created_at), (Outcome::Sent, t(0)));
+
+    // The sent mark cannot be written: the intent is not left behind without it.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER no_send BEFORE INSERT ON events WHEN NEW.kind = 'sent'
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+    assert!(journal.record_intent_sent(&request("desk-2"), t(2)).is_err());
+    assert_eq!(journal.entry("desk-2").unwrap(), None, "nothing of an intent whose sent mark failed");
+    drop(journal);
+    let reopened = Journal::open(&path).unwrap();
+    assert_eq!(ids(&reopened.orders(ACCOUNT, t(0)).unwrap()), ["desk-1"]);
+}
+
+#[test]
 fn reopening_the_file_keeps_every_intent_and_state() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite3");
