@@ -7,11 +7,12 @@
 //
 // Run it under a virtual display and a private bus, like the end-to-end suite:
 //   bash tests/bench/run.sh        (ARIES_DESK_BIN picks the binary; debug by default)
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appBinary, signInEnv, startApp } from "../e2e/driver.mjs";
+import { cpuSeconds, pidOf, processTree, webProcess } from "../e2e/procs.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = join(repo, "tests", "bench", "artifacts");
@@ -93,10 +94,12 @@ function tracePaths() {
             // Style and layout now rather than before the next paint: the same work, timed on its own.
             void document.body.offsetHeight;
             const laidOut = clock();
-            requestAnimationFrame(() => {
+            requestAnimationFrame((frameStart) => {
               const painted = clock();
               const waited = Math.min(...quotes.ageMs);
-              window.__paths.push({ sent: batch.sentAtMs, waited, received, applied, laidOut, painted, quotes: quotes.symbol.length });
+              // The frame's own start (the rAF timestamp): what ran in the frame before this callback is the rest.
+              const frame = performance.timeOrigin + frameStart;
+              window.__paths.push({ sent: batch.sentAtMs, waited, received, applied, laidOut, frame, painted, quotes: quotes.symbol.length });
             });
             return result;
           })
@@ -132,6 +135,8 @@ async function paths(name) {
     apply: part((p) => p.applied - p.received),
     layout: part((p) => p.laidOut - p.applied),
     frame: part((p) => p.painted - p.laidOut),
+    frameStart: part((p) => p.frame - p.laidOut),
+    inFrame: part((p) => p.painted - p.frame),
     total: part((p) => p.painted - p.sent),
     fromTick: part((p) => p.painted - p.sent + p.waited),
     quotes: part((p) => p.quotes),
@@ -178,6 +183,25 @@ async function invokeRoundTrips(name, n = 60) {
   return summary(name, times);
 }
 
+/**
+ * What the app costs the machine over a phase: CPU seconds of its whole process tree (the app, its
+ * WebKit web and network processes) and of the web process alone, from the phase's start.
+ */
+function cpuFrom() {
+  const app = pidOf(realpathSync(appBinary));
+  const read = () => ({
+    tree: processTree(app).reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    web: cpuSeconds(webProcess(app)),
+    at: performance.now(),
+  });
+  const start = read();
+  return (name) => {
+    const end = read();
+    const seconds = (end.at - start.at) / 1000;
+    return { name, seconds, tree: end.tree - start.tree, web: end.web - start.web };
+  };
+}
+
 async function watchlist() {
   return browser.execute(() =>
     [...document.querySelectorAll('[data-testid^="quote-"]')].map((r) => r.dataset.testid.slice("quote-".length)),
@@ -203,7 +227,9 @@ try {
     if (symbol !== "AAPL") await (await browser.$(`[aria-label="Remove ${symbol}"]`)).click();
   }
   await tracePaths();
+  const baselineCpu = cpuFrom();
   await sleep(PHASE_MS);
+  const baselineCost = baselineCpu("baseline-1-symbol");
   const baseline = await readout("baseline-1-symbol");
   const baselinePaths = await paths("baseline-1-symbol");
   const baselineFrames = await frameIntervals("baseline-1-symbol");
@@ -223,7 +249,9 @@ try {
   });
   await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
   await browser.execute(() => window.__paths.splice(0)); // the adds' batches are not the phase's
+  const loadCpu = cpuFrom();
   await sleep(PHASE_MS);
+  const loadCost = loadCpu("load-50-symbols-chart");
   const load = await readout("load-50-symbols-chart");
   const loadPaths = await paths("load-50-symbols-chart");
   const loadFrames = await frameIntervals("load-50-symbols-chart");
@@ -243,7 +271,8 @@ try {
     const f = (x) => `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} / ${x.max.toFixed(1)}`;
     console.log(
       `${r.name.padEnd(24)} batches ${r.count}  newest tick's wait in Rust ${f(r.wait)}  send→callback ${f(r.deliver)}  ` +
-        `apply ${f(r.apply)}  style+layout ${f(r.layout)}  →next frame ${f(r.frame)}  total ${f(r.total)}  ` +
+        `apply ${f(r.apply)}  style+layout ${f(r.layout)}  →next frame ${f(r.frame)} ` +
+        `(→its start ${f(r.frameStart)}, its start→callback ${f(r.inFrame)})  total ${f(r.total)}  ` +
         `from the newest tick's arrival ${f(r.fromTick)}  quotes/batch p50 ${r.quotes.p50}`,
     );
   }
@@ -254,6 +283,11 @@ try {
   console.log("invoke round trip, page → Rust (session_status) → page, 60 calls after each phase:");
   for (const r of [baselineInvokes, loadInvokes]) {
     console.log(`${r.name.padEnd(24)} calls ${r.count}  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`);
+  }
+  console.log("CPU over each phase (user + system; 100% is one core):");
+  for (const r of [baselineCost, loadCost]) {
+    const pct = (s) => `${s.toFixed(1)} s (${((100 * s) / r.seconds).toFixed(1)}%)`;
+    console.log(`${r.name.padEnd(24)} app and its WebKit processes ${pct(r.tree)}  web process ${pct(r.web)}`);
   }
   console.log(`page clocks: Date.now() − (performance.timeOrigin + performance.now()) = ${skew.toFixed(1)} ms`);
   const ratio = load.p99 / baseline.p99;

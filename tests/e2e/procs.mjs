@@ -51,3 +51,14 @@ export function webProcess(root) {
     }
   });
 }
+
+/** CPU time `pid` has used so far, user + system, in seconds (`/proc/<pid>/stat`, at 100 ticks a second). */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
