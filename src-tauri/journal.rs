@@ -122,8 +122,7 @@ impl OrderJournal {
                 drop(in_flight);
                 return Ok(self.replay(&entry));
             }
-            in_flight.insert(client_id.to_string());
-            InFlight { set: self.in_flight.clone(), client_id: client_id.to_string() }
+            InFlight::under(&mut in_flight, &self.in_flight, client_id)
         };
         lock(&self.sent_here).insert(client_id.to_string(), Instant::now());
         let outcome = match crate::commands::checked(desk, c.client.place(request).await).await {
@@ -641,7 +640,12 @@ struct InFlight {
 
 impl InFlight {
     fn start(set: &Arc<Mutex<HashSet<String>>>, client_id: &str) -> Self {
-        lock(set).insert(client_id.to_string());
+        Self::under(&mut lock(set), set, client_id)
+    }
+
+    /// [`Self::start`] with `set`'s lock already `held`.
+    fn under(held: &mut HashSet<String>, set: &Arc<Mutex<HashSet<String>>>, client_id: &str) -> Self {
+        held.insert(client_id.to_string());
         InFlight { set: set.clone(), client_id: client_id.to_string() }
     }
 }

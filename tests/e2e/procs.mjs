@@ -7,14 +7,18 @@ export const WEB_PROCESS = "WebKitWebProces";
 
 const pids = () => readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
 
+/** `/proc/<pid>/stat` from its third field (state) on: comm may hold spaces and parentheses, what follows the last ')' is fixed. */
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** Every process below `root` (itself included): the app, its WebKit web and network processes. */
 export function processTree(root) {
   const children = new Map();
   for (const entry of pids()) {
     try {
-      // comm may hold spaces and parentheses: the fields after the last ')' are fixed.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = Number(statFields(entry)[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // gone meanwhile
@@ -55,9 +59,8 @@ export function webProcess(root) {
 /** CPU time `pid` has used so far, user + system, in seconds (`/proc/<pid>/stat`, at 100 ticks a second). */
 export function cpuSeconds(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const fields = statFields(pid);
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime
   } catch {
     return 0; // gone meanwhile
   }
