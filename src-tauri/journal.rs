@@ -187,14 +187,17 @@ impl OrderJournal {
             request: serde_json::to_value(request).expect("a replace request always serialises"),
             created_at: Utc::now(),
         };
-        self.db.record_replace(&new).map_err(|error| match error {
-            JournalError::ChangePending(_) => {
-                AppError::new("order.change_pending", format!("Nothing was sent: {error}."), false)
-            }
-            error => not_sent(error),
-        })?;
-        let flight = InFlight::start(&self.in_flight, &replace_id);
-        self.db.record_replace_sent(&replace_id).map_err(not_sent)?;
+        let flight = {
+            // One commit for the change and its sent mark, in flight from it on (as in `place`).
+            let mut in_flight = lock(&self.in_flight);
+            self.db.record_replace_as_sent(&new).map_err(|error| match error {
+                JournalError::ChangePending(_) => {
+                    AppError::new("order.change_pending", format!("Nothing was sent: {error}."), false)
+                }
+                error => not_sent(error),
+            })?;
+            InFlight::under(&mut in_flight, &self.in_flight, &replace_id)
+        };
         lock(&self.sent_here).insert(replace_id.clone(), Instant::now());
         let answer = crate::commands::checked(desk, c.client.replace(working, request).await).await;
         let settled = match &answer {
@@ -639,11 +642,8 @@ struct InFlight {
 }
 
 impl InFlight {
-    fn start(set: &Arc<Mutex<HashSet<String>>>, client_id: &str) -> Self {
-        Self::under(&mut lock(set), set, client_id)
-    }
-
-    /// [`Self::start`] with `set`'s lock already `held`.
+    /// Marks `client_id` in flight in `set`, whose lock the caller has `held`
+    /// since before the journal's commit, so a lookup never sees one without the other.
     fn under(held: &mut HashSet<String>, set: &Arc<Mutex<HashSet<String>>>, client_id: &str) -> Self {
         held.insert(client_id.to_string());
         InFlight { set: set.clone(), client_id: client_id.to_string() }
@@ -762,7 +762,7 @@ mod tests {
         assert_eq!(row.limit_price, Some(100.into()));
         assert!(row.reason.as_deref().is_some_and(|r| r.starts_with("The answer was lost.")), "{row:?}");
         // While its send is still under way in this process it is pending, not in doubt.
-        let _flight = InFlight::start(&journal.in_flight, "desk-9");
+        let _flight = InFlight::under(&mut lock(&journal.in_flight), &journal.in_flight, "desk-9");
         assert_eq!(journal.blotter("SIM-1", &[]).unwrap()[0].status, "PENDING_NEW");
     }
 

@@ -428,6 +428,29 @@ mod tests {
     }
 
     #[test]
+    fn a_change_and_its_answer_are_synced_even_right_after_an_order_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
+        journal.record_intent_sent(&request("desk-1"), Utc::now()).unwrap();
+        let working = order("NEW", "2026-01-15T14:00:01Z");
+        journal.record_event(&working).unwrap();
+        assert_eq!(synchronous(&journal), 1);
+        let change = NewReplace {
+            replace_id: "chg-1",
+            account_id: "10001",
+            client_id: Some("desk-1"),
+            order: &working,
+            request: json!({ "qty": "6" }),
+            created_at: Utc::now(),
+        };
+        journal.record_replace_as_sent(&change).unwrap();
+        assert_eq!(synchronous(&journal), 2, "a change about to leave is on disk first");
+        journal.record_event(&order("PARTIALLY_FILLED", "2026-01-15T14:00:02Z")).unwrap();
+        journal.record_replace_unknown("chg-1").unwrap();
+        assert_eq!(synchronous(&journal), 2, "what became of the change is synced too");
+    }
+
+    #[test]
     fn an_order_record_identical_to_the_latest_adds_nothing_to_the_log() {
         let journal = Journal::in_memory().unwrap();
         journal.record_intent(&request("desk-1"), Utc::now()).unwrap();

@@ -401,6 +401,43 @@ fn a_change_in_flight_survives_a_reopen_and_is_settled_by_the_records_that_show_
     journal.record_replace(&change("chg-2", working)).expect("settled: the order may be changed again");
 }
 
+/// A change written with its sent mark in one commit is on disk whole or not
+/// at all: a sent mark that cannot be written leaves no change behind.
+#[test]
+fn a_change_marked_sent_in_one_commit_is_all_on_disk_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let journal = Journal::open(&path).unwrap();
+    journal.record_intent_sent(&request("desk-1"), t(0)).unwrap();
+    let working = order("desk-1", "c1", "NEW", "0", 1);
+    let change = |id: &'static str| NewReplace {
+        replace_id: id,
+        account_id: ACCOUNT,
+        client_id: Some("desk-1"),
+        order: &working,
+        request: json!({ "origClOrdId": "c1", "qty": "6" }),
+        created_at: t(2),
+    };
+    journal.record_replace_as_sent(&change("chg-1")).unwrap();
+    let pending = journal.unresolved_replaces().unwrap();
+    assert_eq!(pending.len(), 1, "sent, no answer yet: to reconcile");
+    assert!(journal.record_replace_sent("chg-1").is_err(), "never marked sent twice");
+    journal.record_replace_ack("chg-1", "c2").unwrap();
+
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER no_send BEFORE INSERT ON replace_events WHEN NEW.kind = 'sent'
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+    assert!(journal.record_replace_as_sent(&change("chg-2")).is_err());
+    drop(journal);
+    let reopened = Journal::open(&path).unwrap();
+    assert_eq!(reopened.replace_entry("chg-2").unwrap(), None, "nothing of a change whose sent mark failed");
+    assert!(reopened.unresolved_replaces().unwrap().is_empty());
+}
+
 /// An order placed elsewhere has no intent, but a change of it is journaled
 /// and settled all the same; reconciliation may close it as kept.
 #[test]

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::replace::{ReplaceEvent, ReplaceOutcome, ReplaceState};
 use super::rows::{parse_time, time};
-use super::{Journal, JournalError};
+use super::{Durability, Journal, JournalError, begin};
 
 /// One change and its latest state.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,8 +43,19 @@ impl Journal {
     /// Writes a change of `order` before it is sent. Refused while an earlier
     /// change of the same order is unresolved: which terms it has is not known.
     pub fn record_replace(&self, new: &NewReplace<'_>) -> Result<(), JournalError> {
+        self.replace(new, false)
+    }
+
+    /// [`Self::record_replace`] and [`Self::record_replace_sent`] in one
+    /// commit, one fsync: on disk there is either nothing, and nothing was
+    /// sent, or a change that may have reached Aries (docs/reliability.md, rule 1).
+    pub fn record_replace_as_sent(&self, new: &NewReplace<'_>) -> Result<(), JournalError> {
+        self.replace(new, true)
+    }
+
+    fn replace(&self, new: &NewReplace<'_>, sent: bool) -> Result<(), JournalError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = begin(&mut db, Durability::Full)?;
         let pending: Option<String> = tx
             .prepare_cached(
                 "SELECT r.replace_id FROM replaces r JOIN replace_states s ON s.replace_id = r.replace_id
@@ -70,6 +81,9 @@ impl Journal {
         ])?;
         let state = ReplaceState::new(new.order.cl_ord_id.clone(), new.order.ord_id.clone(), new.created_at);
         save(&tx, new.replace_id, &state)?;
+        if sent {
+            apply_in(&tx, new.replace_id, &ReplaceEvent::Sent)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -113,7 +127,7 @@ impl Journal {
 
     fn apply_replace(&self, replace_id: &str, event: &ReplaceEvent) -> Result<(), JournalError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = begin(&mut db, Durability::Full)?;
         apply_in(&tx, replace_id, event)?;
         tx.commit()?;
         Ok(())
