@@ -1,8 +1,9 @@
 //! Live data to the window. Quotes: the stream writes a per-symbol book, and
-//! each panel pulls from it through a [`QuoteCursor`]: the page asks
-//! (`next_quotes`) and the answer is everything that changed for the panel's
-//! symbols since its last answer, at most once per frame, so a burst of ticks
-//! costs one IPC answer and a busy page gets one fuller batch, never a queue.
+//! each panel reads it through a [`QuoteCursor`]: what changed for the
+//! panel's symbols since its last reading, at most once per frame. The page
+//! asks (`next_quotes`) for its window, and the answer is every panel's
+//! reading in one batch (`subscriptions`), so a burst of ticks costs one IPC
+//! answer and a busy page gets one fuller batch, never a queue.
 //! An answer is data for the page's own request, which costs the web process
 //! far less than a script Rust has it evaluate (docs/design.md "Quote delivery").
 //! Freshness is re-checked every second so a symbol that goes quiet turns
@@ -27,7 +28,7 @@ pub const FRAME: Duration = Duration::from_millis(16);
 const STALE_CHECK: Duration = Duration::from_secs(1);
 /// The longest a pull waits without news: it is then answered with the
 /// connection alone, so no request of the page's stays open for long.
-const IDLE_ANSWER: Duration = Duration::from_secs(10);
+pub const IDLE_ANSWER: Duration = Duration::from_secs(10);
 
 /// One panel's reading of the quote book.
 pub struct QuoteCursor {
@@ -58,16 +59,16 @@ impl QuoteCursor {
         }
     }
 
-    /// The panel's next batch, a frame after the previous one at the
+    /// The panel's next reading, a frame after the previous one at the
     /// earliest: the first holds every watched quote the book has and the
     /// connection, later ones only what changed (a quote, its freshness, the
     /// connection), or the connection alone after [`IDLE_ANSWER`]. `None`
     /// once the stream is gone (signed out). Cancel-safe: what it read is
     /// only marked sent in the step that returns it.
-    pub async fn next(&mut self) -> Option<QuoteBatch> {
+    pub async fn next(&mut self) -> Option<Update> {
         loop {
             sleep_until(self.last_send + FRAME).await;
-            if let Some(batch) = self.collect() {
+            if let Some(batch) = self.now() {
                 return Some(batch);
             }
             tokio::select! {
@@ -79,8 +80,8 @@ impl QuoteCursor {
         }
     }
 
-    /// What is news since the last batch, as one; `None` when nothing is.
-    fn collect(&mut self) -> Option<QuoteBatch> {
+    /// What is news since the last reading, as one; `None` when nothing is.
+    pub fn now(&mut self) -> Option<Update> {
         let (next, changed) = self.book.changed_since(self.version);
         self.version = next;
         let mut quotes: Vec<QuoteView> =
@@ -107,7 +108,37 @@ impl QuoteCursor {
         }
         self.connection_sent = Some(connection);
         self.last_send = Instant::now();
-        Some(QuoteBatch { quotes: quotes.iter().collect(), connection, sent_at_ms: wall_clock_ms() })
+        Some(Update { quotes, connection })
+    }
+}
+
+/// One reading of the quote book: the quotes that changed and the connection.
+#[derive(Debug)]
+pub struct Update {
+    pub quotes: Vec<QuoteView>,
+    pub connection: ConnectionView,
+}
+
+impl Update {
+    /// The connection alone.
+    pub fn connection(state: &watch::Receiver<ConnectionState>) -> Self {
+        Update { quotes: Vec::new(), connection: ConnectionView::from(&*state.borrow()) }
+    }
+
+    /// Adds a reading taken after this one: each symbol once, at its later value.
+    pub fn merge(&mut self, later: Update) {
+        for quote in later.quotes {
+            match self.quotes.iter_mut().find(|q| q.symbol == quote.symbol) {
+                Some(earlier) => *earlier = quote,
+                None => self.quotes.push(quote),
+            }
+        }
+        self.connection = later.connection;
+    }
+
+    /// The answer to the page, stamped as it leaves (the start of tick-to-paint).
+    pub fn into_batch(self) -> QuoteBatch {
+        QuoteBatch { quotes: self.quotes.iter().collect(), connection: self.connection, sent_at_ms: wall_clock_ms() }
     }
 }
 
@@ -209,10 +240,15 @@ mod tests {
         QuoteFields { last: Some(price), ..QuoteFields::default() }
     }
 
+    /// One reading as the page gets it.
+    async fn pull(cursor: &mut QuoteCursor) -> Option<QuoteBatch> {
+        cursor.next().await.map(Update::into_batch)
+    }
+
     /// The page's loop: pulls batch after batch into `sink` until the cursor ends.
     fn pull_into(mut cursor: QuoteCursor, sink: Arc<Mutex<Vec<QuoteBatch>>>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            while let Some(batch) = cursor.next().await {
+            while let Some(batch) = pull(&mut cursor).await {
                 sink.lock().unwrap().push(batch);
             }
         })
@@ -257,18 +293,18 @@ mod tests {
         let (_state_tx, state) = watch::channel(ConnectionState::Live);
         let symbols: BTreeSet<String> = (0..120).map(|i| format!("S{i:03}")).collect();
         let mut cursor = QuoteCursor::new(book.clone(), state, symbols.clone());
-        assert!(cursor.next().await.unwrap().quotes.symbol.is_empty(), "first, the connection: the book is empty");
+        assert!(pull(&mut cursor).await.unwrap().quotes.symbol.is_empty(), "first, the connection: the book is empty");
         for round in 1..=50 {
             for symbol in &symbols {
                 book.apply_rest(symbol, &last(f64::from(round)));
             }
             sleep(Duration::from_millis(2)).await;
         }
-        let batch = cursor.next().await.unwrap();
+        let batch = pull(&mut cursor).await.unwrap();
         assert_eq!(batch.quotes.symbol.iter().cloned().collect::<BTreeSet<_>>(), symbols, "every symbol");
         assert_eq!(batch.quotes.symbol.len(), symbols.len(), "each once");
         assert!(batch.quotes.last.iter().all(|l| *l == Some(50.0)), "at its latest price");
-        let quiet = tokio::time::timeout(Duration::from_millis(300), cursor.next()).await;
+        let quiet = tokio::time::timeout(Duration::from_millis(300), pull(&mut cursor)).await;
         assert!(quiet.is_err(), "and nothing more until something changes: {quiet:?}");
     }
 
@@ -277,9 +313,9 @@ mod tests {
         let book = Arc::new(QuoteBook::default());
         let (state_tx, state) = watch::channel(ConnectionState::Live);
         let mut cursor = QuoteCursor::new(book, state, BTreeSet::new());
-        assert_eq!(cursor.next().await.unwrap().connection, ConnectionView::Live);
+        assert_eq!(pull(&mut cursor).await.unwrap().connection, ConnectionView::Live);
         state_tx.send(ConnectionState::Reconnecting { attempt: 1, next_in: Duration::from_secs(1) }).unwrap();
-        let batch = cursor.next().await.unwrap();
+        let batch = pull(&mut cursor).await.unwrap();
         assert_eq!(batch.connection, ConnectionView::Reconnecting);
         assert!(batch.quotes.symbol.is_empty());
     }
@@ -294,15 +330,15 @@ mod tests {
         let symbols = BTreeSet::from(["AAPL".to_string()]);
         let mut cursor =
             QuoteCursor { idle: Duration::from_millis(300), ..QuoteCursor::new(book.clone(), state, symbols) };
-        assert_eq!(cursor.next().await.unwrap().quotes.symbol, ["AAPL"]);
+        assert_eq!(pull(&mut cursor).await.unwrap().quotes.symbol, ["AAPL"]);
         let asked = Instant::now();
-        let idle = tokio::time::timeout(Duration::from_secs(2), cursor.next()).await.expect("answered").unwrap();
+        let idle = tokio::time::timeout(Duration::from_secs(2), pull(&mut cursor)).await.expect("answered").unwrap();
         assert!(asked.elapsed() >= Duration::from_millis(280), "not before the idle time: {:?}", asked.elapsed());
         assert!(idle.quotes.symbol.is_empty());
         assert_eq!(idle.connection, ConnectionView::Live);
         let asked = Instant::now();
         book.apply_rest("AAPL", &last(2.0));
-        assert_eq!(cursor.next().await.unwrap().quotes.last, [Some(2.0)]);
+        assert_eq!(pull(&mut cursor).await.unwrap().quotes.last, [Some(2.0)]);
         assert!(asked.elapsed() < Duration::from_millis(200), "a change does not wait: {:?}", asked.elapsed());
     }
 
@@ -311,9 +347,9 @@ mod tests {
         let book = Arc::new(QuoteBook::default());
         let (state_tx, state) = watch::channel(ConnectionState::Live);
         let mut cursor = QuoteCursor::new(book, state, BTreeSet::new());
-        assert!(cursor.next().await.is_some());
+        assert!(pull(&mut cursor).await.is_some());
         drop(state_tx);
-        let end = tokio::time::timeout(Duration::from_secs(2), cursor.next()).await.expect("ended");
+        let end = tokio::time::timeout(Duration::from_secs(2), pull(&mut cursor)).await.expect("ended");
         assert!(end.is_none());
     }
 

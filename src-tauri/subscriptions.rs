@@ -1,24 +1,29 @@
 //! The one registry of live subscriptions, keyed by window and panel. Each
 //! panel (a watchlist, a chart, the blotter, the header's socket states) subscribes under its own id:
-//! a quote panel gets a feed it pulls its batches from, the others a pump
-//! that pushes; the market stream is subscribed to the union of every
+//! a quote panel gets a feed (its reading of the quote book), the others a
+//! pump that pushes; the market stream is subscribed to the union of every
 //! panel's symbols, so dropping one panel never drops a symbol another still
 //! watches. A panel's feed or pump ends when the panel subscribes again, when
 //! it unsubscribes, when its window closes, and at sign-out. The tray ticker
 //! is a panel too, with no window and no feed: it reads the quote book.
+//!
+//! The page pulls quotes for its whole window, not per panel: one answer
+//! holds what every quote panel of the window has news of, so one tick that
+//! moves the chart and the watchlist is applied once and painted in one frame
+//! (docs/design.md "Quote delivery").
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use aries_client::stream::{MarketStream, QuoteFields};
+use aries_client::stream::{ConnectionState, MarketStream, QuoteFields};
+use futures_util::future::select_all;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::error::AppResult;
 use crate::session::{Connected, Desk};
-use crate::stream::QuoteCursor;
-use crate::views::market::{QuoteBatch, WatchId};
+use crate::stream::{IDLE_ANSWER, QuoteCursor, Update};
+use crate::views::market::QuoteBatch;
 
 /// One panel of one window.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -68,9 +73,9 @@ impl<H, F> Registry<H, F> {
         })
     }
 
-    /// The panel's current feed.
-    pub fn feed(&self, key: &PanelKey) -> Option<&F> {
-        self.quotes.get(key).map(|(_, feed)| feed)
+    /// The current feeds of the window's quote panels.
+    pub fn window_feeds<'a>(&'a self, window: &'a str) -> impl Iterator<Item = &'a F> {
+        self.quotes.iter().filter(move |(key, _)| key.window == window).map(|(_, (_, feed))| feed)
     }
 
     pub fn unwatch_quotes(&mut self, key: &PanelKey) -> Diff {
@@ -128,26 +133,34 @@ impl Drop for Pump {
     }
 }
 
-/// One subscription of a quote panel: the page pulls its batches from it
-/// (`next_quotes`), naming the subscription, so a panel that subscribed
-/// anew cannot be handed batches by its old loop.
+/// One subscription of a quote panel: its reading of the quote book.
 pub struct QuoteFeed {
-    pub id: WatchId,
     cursor: tokio::sync::Mutex<QuoteCursor>,
     /// Closed when the registry lets go of the feed.
     open: watch::Receiver<()>,
 }
 
 impl QuoteFeed {
-    /// The panel's next batch; `None` once the subscription is over (the
+    /// The panel's next reading; `None` once the subscription is over (the
     /// panel subscribed again or closed, its window closed, signed out).
-    pub async fn next(&self) -> Option<QuoteBatch> {
+    /// Cancel-safe, as the cursor is.
+    pub async fn next(&self) -> Option<Update> {
         let mut open = self.open.clone();
         tokio::select! {
             biased;
             _ = open.changed() => None,
-            batch = async { self.cursor.lock().await.next().await } => batch,
+            update = async { self.cursor.lock().await.next().await } => update,
         }
+    }
+
+    /// What the panel has news of right now, without waiting for its frame:
+    /// read beside another panel's answer, so both go in one. `None` when it
+    /// has none, its subscription is over, or a pull holds it.
+    pub fn now(&self) -> Option<Update> {
+        if self.open.has_changed().unwrap_or(true) {
+            return None;
+        }
+        self.cursor.try_lock().ok()?.now()
     }
 }
 
@@ -159,35 +172,40 @@ pub struct FeedHandle {
 
 impl FeedHandle {
     fn new(cursor: QuoteCursor) -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
         let (open_tx, open) = watch::channel(());
-        let id = WatchId(NEXT.fetch_add(1, Ordering::Relaxed));
-        FeedHandle { feed: Arc::new(QuoteFeed { id, cursor: tokio::sync::Mutex::new(cursor), open }), _open: open_tx }
+        FeedHandle { feed: Arc::new(QuoteFeed { cursor: tokio::sync::Mutex::new(cursor), open }), _open: open_tx }
     }
 }
 
 /// The desk's registry, applied to the session's market stream.
-#[derive(Default)]
 pub struct Subscriptions {
     registry: Mutex<Registry<Pump, Option<FeedHandle>>>,
+    /// The session's number, raised at sign-out; every change of a quote
+    /// panel notifies too, so a waiting window pull reads its panels anew.
+    changes: watch::Sender<u64>,
+}
+
+impl Default for Subscriptions {
+    fn default() -> Self {
+        Subscriptions { registry: Mutex::default(), changes: watch::Sender::new(0) }
+    }
 }
 
 impl Subscriptions {
     /// Sets what a panel watches: REST quotes paint at once for symbols the
-    /// stream has not delivered yet and the stream keeps them current. The
-    /// answer is the id of the panel's new feed, to pull its batches with.
+    /// stream has not delivered yet and the stream keeps them current; the
+    /// window's next pull carries them.
     pub async fn watch_quotes(
         &self,
         desk: &Desk,
         connected: Arc<Connected>,
         key: PanelKey,
         symbols: BTreeSet<String>,
-    ) -> AppResult<WatchId> {
+    ) -> AppResult<()> {
         let market = prime(desk, &connected, &symbols).await?;
         let feed = FeedHandle::new(QuoteCursor::new(market.book().clone(), market.state(), symbols.clone()));
-        let id = feed.feed.id;
         self.set(&connected, key, symbols, Some(feed));
-        Ok(id)
+        Ok(())
     }
 
     /// [`Self::watch_quotes`] for the tray ticker, which reads the quote book and needs no feed.
@@ -204,14 +222,55 @@ impl Subscriptions {
     }
 
     fn set(&self, connected: &Connected, key: PanelKey, symbols: BTreeSet<String>, feed: Option<FeedHandle>) {
-        let diff = lock(&self.registry).watch_quotes(key, symbols, feed);
-        apply(connected, &diff);
+        apply(connected, &self.register(key, symbols, feed));
     }
 
-    /// The panel's feed, if `id` is still its subscription.
-    pub fn feed(&self, key: &PanelKey, id: WatchId) -> Option<Arc<QuoteFeed>> {
-        let registry = lock(&self.registry);
-        registry.feed(key)?.as_ref().filter(|f| f.feed.id == id).map(|f| f.feed.clone())
+    /// Puts the panel's subscription in the registry, and has the window's waiting pull read its panels anew.
+    fn register(&self, key: PanelKey, symbols: BTreeSet<String>, feed: Option<FeedHandle>) -> Diff {
+        let diff = lock(&self.registry).watch_quotes(key, symbols, feed);
+        self.changes.send_modify(|_| {});
+        diff
+    }
+
+    /// The window's next batch: what its quote panels have news of, read at
+    /// once from each, each symbol once. It waits for the first panel with
+    /// news (a frame after its last answer at the earliest, `stream.rs`), and
+    /// reads the panels anew whenever one subscribes, changes or ends. With
+    /// no quote panel it answers the connection (`state`) alone after the
+    /// idle time. `None` once the session has ended.
+    pub async fn next_quotes(&self, window: &str, state: &watch::Receiver<ConnectionState>) -> Option<QuoteBatch> {
+        let mut changes = self.changes.subscribe();
+        let session = *changes.borrow_and_update();
+        let idle = tokio::time::sleep(IDLE_ANSWER);
+        tokio::pin!(idle);
+        loop {
+            if *changes.borrow_and_update() != session {
+                return None;
+            }
+            let feeds: Vec<Arc<QuoteFeed>> =
+                lock(&self.registry).window_feeds(window).flatten().map(|f| f.feed.clone()).collect();
+            if feeds.is_empty() {
+                tokio::select! {
+                    changed = changes.changed() => changed.ok()?,
+                    _ = &mut idle => return Some(Update::connection(state).into_batch()),
+                }
+                continue;
+            }
+            let first = tokio::select! {
+                biased;
+                changed = changes.changed() => {
+                    changed.ok()?;
+                    continue;
+                }
+                (update, _, _) = select_all(feeds.iter().map(|f| Box::pin(f.next()))) => update,
+            };
+            // A feed that ended was replaced or closed: `changes` has noticed, and the panels are read anew.
+            let Some(mut update) = first else { continue };
+            for more in feeds.iter().filter_map(|feed| feed.now()) {
+                update.merge(more);
+            }
+            return Some(update.into_batch());
+        }
     }
 
     pub fn unwatch_quotes(&self, connected: Option<&Connected>, key: &PanelKey) {
@@ -219,6 +278,7 @@ impl Subscriptions {
         if let Some(c) = connected {
             apply(c, &diff);
         }
+        self.changes.send_modify(|_| {});
     }
 
     pub fn watch_account(&self, key: PanelKey, pump: JoinHandle<()>) {
@@ -234,11 +294,13 @@ impl Subscriptions {
         if let Some(c) = connected {
             apply(c, &diff);
         }
+        self.changes.send_modify(|_| {});
     }
 
     /// Ends every feed and pump (sign-out; the market stream goes with the session).
     pub fn clear(&self) {
         lock(&self.registry).clear();
+        self.changes.send_modify(|session| *session += 1);
     }
 }
 
@@ -281,7 +343,9 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aries_client::stream::QuoteBook;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
     /// A pump handle that counts how many pumps were stopped.
     struct Counted(Arc<AtomicUsize>);
@@ -323,39 +387,108 @@ mod tests {
         assert_eq!(r.symbols(), set(&["AAPL", "MSFT"]));
     }
 
-    /// A pull the page left waiting on a feed ends (`None`) as soon as the
-    /// registry lets go of the feed, so the page's loop never outlives its subscription.
+    /// A pull left waiting on a feed ends (`None`) as soon as the registry
+    /// lets go of the feed, so no reading outlives its subscription.
     #[tokio::test]
     async fn a_waiting_pull_ends_when_its_panel_subscribes_anew_or_its_window_closes() {
-        use aries_client::stream::{ConnectionState, QuoteBook};
-        use std::time::Duration;
-        let book = Arc::new(QuoteBook::default());
-        let (_state_tx, state) = watch::channel(ConnectionState::Live);
+        let (book, state) = market();
         let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
-        let waiting = |f: &Option<FeedHandle>| {
-            let feed = f.as_ref().unwrap().feed.clone();
+        let current = |r: &Registry<(), Option<FeedHandle>>| {
+            r.window_feeds("main").next().and_then(|f| f.as_ref()).map(|f| f.feed.clone()).expect("a feed")
+        };
+        let waiting = |feed: Arc<QuoteFeed>| {
             tokio::spawn(async move {
                 assert!(feed.next().await.is_some(), "first the connection");
-                feed.next().await
+                feed.next().await.map(|u| u.quotes.len())
             })
         };
-        let ends = |pull: tokio::task::JoinHandle<Option<QuoteBatch>>| async {
+        let ends = |pull: tokio::task::JoinHandle<Option<usize>>| async {
             tokio::time::timeout(Duration::from_secs(1), pull).await.expect("ends").unwrap()
         };
         let mut r = Registry::<(), Option<FeedHandle>>::default();
         let list = PanelKey::new("main", "watchlist");
         r.watch_quotes(list.clone(), set(&["AAPL"]), feed(&["AAPL"]));
-        let first = r.feed(&list).unwrap().as_ref().unwrap().feed.id;
-        let pull = waiting(r.feed(&list).unwrap());
+        let first = current(&r);
+        let pull = waiting(first.clone());
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!pull.is_finished(), "nothing changed: the pull waits");
         r.watch_quotes(list.clone(), set(&["MSFT"]), feed(&["MSFT"]));
         assert_eq!(ends(pull).await, None, "the old subscription's pull is over");
-        assert_ne!(r.feed(&list).unwrap().as_ref().unwrap().feed.id, first, "the new one has its own id");
-        let pull = waiting(r.feed(&list).unwrap());
+        assert!(!Arc::ptr_eq(&current(&r), &first), "the new subscription has its own feed");
+        let pull = waiting(current(&r));
         tokio::time::sleep(Duration::from_millis(100)).await;
         r.close_window("main");
         assert_eq!(ends(pull).await, None, "the window closed");
+    }
+
+    fn market() -> (Arc<QuoteBook>, watch::Receiver<ConnectionState>) {
+        let book = Arc::new(QuoteBook::default());
+        for (symbol, last) in [("AAPL", 190.0), ("MSFT", 410.0), ("NVDA", 120.0)] {
+            book.apply_rest(symbol, &QuoteFields { last: Some(last), ..QuoteFields::default() });
+        }
+        let (state_tx, state) = watch::channel(ConnectionState::Live);
+        std::mem::forget(state_tx); // the stream stays up for the whole test
+        (book, state)
+    }
+
+    fn symbols_of(batch: &QuoteBatch) -> Vec<&str> {
+        let mut symbols: Vec<&str> = batch.quotes.symbol.iter().map(String::as_str).collect();
+        symbols.sort();
+        symbols
+    }
+
+    /// One tick that moves the chart's symbol and the watchlist's reaches the
+    /// page as one answer, each symbol once, and never another window's.
+    #[tokio::test]
+    async fn a_window_pull_carries_every_panel_of_the_window_in_one_answer() {
+        let (book, state) = market();
+        let subs = Subscriptions::default();
+        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        subs.register(PanelKey::new("main", "watchlist"), set(&["AAPL", "MSFT"]), feed(&["AAPL", "MSFT"]));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
+        let first = subs.next_quotes("main", &state).await.expect("signed in");
+        assert_eq!(symbols_of(&first), ["AAPL", "MSFT"], "both panels' first readings, AAPL once");
+
+        book.apply_rest("AAPL", &QuoteFields { last: Some(191.0), ..QuoteFields::default() });
+        let tick = subs.next_quotes("main", &state).await.expect("signed in");
+        assert_eq!(symbols_of(&tick), ["AAPL"]);
+        assert_eq!(tick.quotes.last, [Some(191.0)]);
+        let quiet = tokio::time::timeout(Duration::from_millis(200), subs.next_quotes("main", &state)).await;
+        assert!(quiet.is_err(), "the chart's reading of the same tick came in that answer, not in a second one");
+        assert_eq!(symbols_of(&subs.next_quotes("other", &state).await.unwrap()), ["NVDA"]);
+    }
+
+    /// A pull waiting with no panel, or on panels with no news, answers at
+    /// once when a panel subscribes; sign-out ends it.
+    #[tokio::test]
+    async fn a_waiting_window_pull_takes_a_new_panel_at_once_and_ends_at_sign_out() {
+        let (book, state) = market();
+        let subs = Arc::new(Subscriptions::default());
+        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let pull = |subs: &Arc<Subscriptions>| {
+            let (subs, state) = (subs.clone(), state.clone());
+            tokio::spawn(async move { subs.next_quotes("main", &state).await })
+        };
+        let answered = |pull: tokio::task::JoinHandle<Option<QuoteBatch>>| async {
+            tokio::time::timeout(Duration::from_secs(1), pull).await.expect("answered at once").unwrap()
+        };
+        let waiting = pull(&subs);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "no panel yet: the pull waits");
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        assert_eq!(symbols_of(&answered(waiting).await.expect("signed in")), ["AAPL"]);
+
+        let waiting = pull(&subs);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "no news: the pull waits");
+        subs.register(PanelKey::new("main", "watchlist"), set(&["MSFT"]), feed(&["MSFT"]));
+        assert_eq!(symbols_of(&answered(waiting).await.expect("signed in")), ["MSFT"], "the new panel's first reading");
+
+        let waiting = pull(&subs);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        subs.clear();
+        assert_eq!(answered(waiting).await, None, "signed out");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::stream::{Socket, pump_streams};
 use crate::subscriptions::PanelKey;
 use crate::views::bars::BarColumns;
-use crate::views::market::{QuoteBatch, StreamsView, SymbolHit, WatchId};
+use crate::views::market::{QuoteBatch, StreamsView, SymbolHit};
 
 /// The most symbols one window watches: the sim and Aries both cap subscriptions far above this.
 const MAX_WATCHED: usize = 200;
@@ -51,15 +51,15 @@ pub async fn chart_history(
 }
 
 /// Sets what one panel of the calling window watches: REST quotes paint at
-/// once and the stream keeps them current. The answer is the subscription's
-/// id, for `next_quotes`. Other panels' subscriptions are untouched.
+/// once and the stream keeps them current; the window's `next_quotes`
+/// carries them. Other panels' subscriptions are untouched.
 #[tauri::command]
 pub async fn watch_quotes<R: Runtime>(
     desk: DeskState<'_>,
     window: Window<R>,
     panel: String,
     symbols: Vec<String>,
-) -> AppResult<WatchId> {
+) -> AppResult<()> {
     let symbols: BTreeSet<String> = symbols.iter().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty()).collect();
     if symbols.len() > MAX_WATCHED {
         return Err(AppError::validation(format!("Watch at most {MAX_WATCHED} symbols in one panel.")));
@@ -70,24 +70,20 @@ pub async fn watch_quotes<R: Runtime>(
     desk.subscriptions.watch_quotes(&desk, c, key, symbols).await
 }
 
-/// The panel's next batch: answered as soon as its symbols or the
-/// connection changed, a frame after the previous answer at the earliest,
-/// with the connection alone after a quiet spell (src-tauri/stream.rs). The
-/// page asks again once the answer is painted, so a busy page is sent one
-/// fuller batch, never a backlog. `null` once the subscription `watch`
-/// is over: the panel subscribed again or unwatched, its window closed, or
-/// the session ended.
+/// The window's next batch of quotes, for all its quote panels at once:
+/// answered as soon as one of them has news (its symbols or the connection
+/// changed), a frame after that panel's previous answer at the earliest, with
+/// the connection alone after a quiet spell (src-tauri/stream.rs,
+/// subscriptions.rs). The page asks again once the answer is painted, so a
+/// busy page is sent one fuller batch, never a backlog. `null` once the
+/// session has ended.
 #[tauri::command]
-pub async fn next_quotes<R: Runtime>(
-    desk: DeskState<'_>,
-    window: Window<R>,
-    panel: String,
-    watch: WatchId,
-) -> AppResult<Option<QuoteBatch>> {
-    let Some(feed) = desk.subscriptions.feed(&PanelKey::new(window.label(), &panel), watch) else {
+pub async fn next_quotes<R: Runtime>(desk: DeskState<'_>, window: Window<R>) -> AppResult<Option<QuoteBatch>> {
+    // The session is not held while the pull waits: signing out ends it.
+    let Ok(state) = desk.connected().await.and_then(|c| Ok(c.market_stream()?.state())) else {
         return Ok(None);
     };
-    Ok(feed.next().await)
+    Ok(desk.subscriptions.next_quotes(window.label(), &state).await)
 }
 
 /// Ends one panel's quote subscription (the panel closed).

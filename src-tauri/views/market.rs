@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aries_client::models::SearchHit;
 use aries_client::stream::{ConnectionState, Quote, Source};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 /// A quote older than this is shown as stale: the sim and Aries send several
@@ -128,13 +128,7 @@ impl<'a> FromIterator<&'a QuoteView> for QuoteColumns {
     }
 }
 
-/// One quote subscription of a panel, as `watch_quotes` answers it: the
-/// panel pulls its batches with `next_quotes` under this id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct WatchId(pub u32);
-
-/// What changed for a panel since its last batch: the answer to one `next_quotes`.
+/// What changed for a window's quote panels since its last batch: the answer to one `next_quotes`.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -81,17 +81,17 @@ describe("ipc", () => {
     });
   });
 
-  it("subscribes a panel, then pulls its batches as rows under the subscription's id", async () => {
-    invoke.mockResolvedValueOnce(7);
-    expect(await ipc.watchQuotes("chart", ["AAPL"])).toBe(7);
+  it("subscribes a panel, then pulls the window's batches as rows", async () => {
+    invoke.mockResolvedValueOnce(null);
+    await ipc.watchQuotes("chart", ["AAPL"]);
     expect(invoke.mock.calls[0]).toEqual(["watch_quotes", { panel: "chart", symbols: ["AAPL"] }]);
     const aapl = quote("AAPL", { last: 187.5 });
     const batch: QuoteBatch = { quotes: columnsOf([aapl]), connection: "live", sentAtMs: 1_700_000_000_000 };
     invoke.mockResolvedValueOnce(batch);
-    expect(await ipc.nextQuotes("chart", 7)).toEqual({ quotes: [aapl], connection: "live", sentAtMs: 1_700_000_000_000 });
-    expect(invoke.mock.calls[1]).toEqual(["next_quotes", { panel: "chart", watch: 7 }]);
+    expect(await ipc.nextQuotes()).toEqual({ quotes: [aapl], connection: "live", sentAtMs: 1_700_000_000_000 });
+    expect(invoke.mock.calls[1]).toEqual(["next_quotes", undefined]);
     invoke.mockResolvedValueOnce(null);
-    expect(await ipc.nextQuotes("chart", 7)).toBeNull(); // the subscription is over
+    expect(await ipc.nextQuotes()).toBeNull(); // the session ended
   });
 
   it("hands both sockets' states from the Channel to the callback", async () => {

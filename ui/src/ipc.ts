@@ -24,7 +24,6 @@ import type {
   SessionView,
   StreamsView,
   SymbolHit,
-  WatchId,
   WatchlistEdit,
   WatchlistsView,
   UpdateView,
@@ -112,18 +111,19 @@ export const downloadUpdate = () => call<UpdateView>("download_update");
 export const installUpdate = () => call<UpdateView>("install_update");
 
 /**
- * Sets what one panel of this window watches; the answer names the
- * subscription, to pull its batches with `nextQuotes`. Other panels' subscriptions stay.
+ * Sets what one panel of this window watches; the window's `nextQuotes`
+ * carries its quotes. Other panels' subscriptions stay.
  */
-export const watchQuotes = (panel: string, symbols: string[]) => call<WatchId>("watch_quotes", { panel, symbols });
+export const watchQuotes = (panel: string, symbols: string[]) => call<void>("watch_quotes", { panel, symbols });
 
 /**
- * The panel's next batch of quotes, as rows: Rust answers when its symbols or
- * the connection changed (at most once a frame), or with the connection alone
- * after a quiet spell. Null once the subscription `watch` is over.
+ * The window's next batch of quotes, every quote panel's news in one, as
+ * rows: Rust answers when some panel's symbols or the connection changed (at
+ * most once a frame), or with the connection alone after a quiet spell. Null
+ * once the session has ended.
  */
-export async function nextQuotes(panel: string, watch: WatchId): Promise<QuoteRows | null> {
-  const batch = await call<QuoteBatch | null>("next_quotes", { panel, watch });
+export async function nextQuotes(): Promise<QuoteRows | null> {
+  const batch = await call<QuoteBatch | null>("next_quotes");
   return batch && decodeQuoteBatch(batch);
 }
 

@@ -51,11 +51,11 @@ fn a_silent_socket_is_noticed_within_the_heartbeat_budget_and_the_snapshot_bring
     let connection: Arc<Mutex<Vec<String>>> = Arc::default();
     let states = connection.clone();
     let key = PanelKey::new("main", "watchlist");
-    let watch = h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), key.clone(), ["AAPL".to_string()].into());
-    let id = tauri::async_runtime::block_on(watch).unwrap();
-    let feed = h.desk.subscriptions.feed(&key, id).expect("the panel's feed");
+    let watch = h.desk.subscriptions.watch_quotes(&h.desk, c.clone(), key, ["AAPL".to_string()].into());
+    tauri::async_runtime::block_on(watch).unwrap();
+    let (desk, market) = (h.desk.clone(), c.market_stream().unwrap().state());
     tauri::async_runtime::spawn(async move {
-        while let Some(batch) = feed.next().await {
+        while let Some(batch) = desk.subscriptions.next_quotes("main", &market).await {
             states.lock().unwrap().push(serde_json::to_value(batch.connection).unwrap().as_str().unwrap().to_string());
         }
     });

@@ -3,7 +3,7 @@ import type { ConnectionView } from "./ConnectionView";
 import type { QuoteColumns } from "./QuoteColumns";
 
 /**
- * What changed for a panel since its last batch: the answer to one `next_quotes`.
+ * What changed for a window's quote panels since its last batch: the answer to one `next_quotes`.
  */
 export type QuoteBatch = { quotes: QuoteColumns, connection: ConnectionView, 
 /**

@@ -44,7 +44,6 @@ export type { UpdatePhase } from "./UpdatePhase";
 export type { UpdateView } from "./UpdateView";
 export type { UserView } from "./UserView";
 export type { VaultState } from "./VaultState";
-export type { WatchId } from "./WatchId";
 export type { WatchlistEdit } from "./WatchlistEdit";
 export type { WatchlistView } from "./WatchlistView";
 export type { WatchlistsView } from "./WatchlistsView";

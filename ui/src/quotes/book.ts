@@ -48,5 +48,8 @@ export function createQuoteBook(onApplied: (batch: QuoteRows) => void = () => {}
     setConnection("connecting");
   }
 
-  return { rows, connection, setConnection, apply, retain, clear };
+  /** Whether any panel watches a symbol: a batch for a book no panel reads (signed out) is not applied. */
+  const watching = () => panels.size > 0;
+
+  return { rows, connection, setConnection, apply, retain, clear, watching };
 }
