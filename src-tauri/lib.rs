@@ -91,6 +91,14 @@ pub fn run() {
                     let _ = updates.check(&handle).await;
                 });
             }
+            #[cfg(target_os = "linux")]
+            for window in app.webview_windows().values() {
+                let label = window.label().to_string();
+                window.with_webview(move |view| {
+                    let collection = web_engine::collect_on_schedule(&view.inner());
+                    tracing::info!(window = label, ?collection, "web engine: garbage collection");
+                })?;
+            }
             let desk = tauri::async_runtime::block_on(start_desk(app.handle()))?;
             app.manage(desk.clone());
             let at_start = listen_for_callbacks(app.handle(), desk.clone());

@@ -162,6 +162,11 @@ test("the page's web process runs with the heap growth the app sets", () => {
   assert.ok(environ.includes("JSC_heapGrowthMaxIncrease=1"));
 });
 
+test("the window's webview has WebKit's opportunistic collection off, as read back from this WebKitGTK", () => {
+  // web_engine.rs switches the feature off through WebKitGTK's feature API and logs what WebKit then reports.
+  assert.match(readFileSync(appLog, "utf8"), /web engine: garbage collection window="main" collection=OnSchedule/);
+});
+
 test("without a keychain, a first run offers to keep the sign-in under a chosen passphrase", async () => {
   const status = await invoke("session_status");
   assert.equal(status.value.vault, "needsPassphrase", "no secret service runs here, and nothing is saved yet");

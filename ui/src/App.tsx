@@ -7,12 +7,17 @@ import { Header } from "./session/Header";
 import { SignIn } from "./session/SignIn";
 import { createSession } from "./session/session";
 import { createAction } from "./ui/action";
+import { createFrameKeeper } from "./ui/frames";
 import { UpdateBanner, UpdateDialog } from "./updates/UpdateDialog";
 import { createUpdates } from "./updates/updates";
 
 export function App() {
   const session = createSession();
-  const book = createQuoteBook(freshness.applied);
+  const frames = createFrameKeeper();
+  const book = createQuoteBook((batch) => {
+    freshness.applied(batch);
+    if (batch.quotes.length > 0) frames.keep();
+  });
   const signOut = createAction(session.logout);
   const setNotifications = createAction(session.setNotifications);
   const updates = createUpdates();
