@@ -86,6 +86,18 @@ fn a_second_intent_with_the_same_client_id_is_refused_and_says_where_the_first_s
     assert!(matches!(journal.record_sent("desk-404"), Err(JournalError::UnknownIntent(_))));
 }
 
+/// Makes every *sent* mark written to `log` (a journal table) fail from now
+/// on, for real: a trigger in the journal's own file.
+fn fail_sent_marks(path: &Path, log: &str) {
+    Connection::open(path)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TRIGGER no_send_{log} BEFORE INSERT ON {log} WHEN NEW.kind = 'sent'
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+        ))
+        .unwrap();
+}
+
 #[test]
 fn an_intent_marked_sent_in_one_commit_is_all_on_disk_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
@@ -101,13 +113,7 @@ fn an_intent_marked_sent_in_one_commit_is_all_on_disk_or_not_at_all() {
     assert_eq!((existing.state.outcome, existing.created_at), (Outcome::Sent, t(0)));
 
     // The sent mark cannot be written: the intent is not left behind without it.
-    Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER no_send BEFORE INSERT ON events WHEN NEW.kind = 'sent'
-             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
-        )
-        .unwrap();
+    fail_sent_marks(&path, "events");
     assert!(journal.record_intent_sent(&request("desk-2"), t(2)).is_err());
     assert_eq!(journal.entry("desk-2").unwrap(), None, "nothing of an intent whose sent mark failed");
     drop(journal);
@@ -424,13 +430,7 @@ fn a_change_marked_sent_in_one_commit_is_all_on_disk_or_not_at_all() {
     assert!(journal.record_replace_sent("chg-1").is_err(), "never marked sent twice");
     journal.record_replace_ack("chg-1", "c2").unwrap();
 
-    Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER no_send BEFORE INSERT ON replace_events WHEN NEW.kind = 'sent'
-             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
-        )
-        .unwrap();
+    fail_sent_marks(&path, "replace_events");
     assert!(journal.record_replace_as_sent(&change("chg-2")).is_err());
     drop(journal);
     let reopened = Journal::open(&path).unwrap();
