@@ -29,6 +29,7 @@ pub mod web_engine;
 
 use std::sync::{Arc, Mutex};
 
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_notification::NotificationExt;
@@ -111,6 +112,14 @@ pub fn run() {
                 }
             });
             Ok(())
+        })
+        .on_page_load(|webview, payload| {
+            if matches!(payload.event(), PageLoadEvent::Started)
+                && let Some(desk) = webview.try_state::<Arc<Desk>>()
+            {
+                // A page loaded again (a reload): what the old page had ends, its waiting quote pull included.
+                desk.subscriptions.close_window(desk.try_connected().as_deref(), webview.label());
+            }
         })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::Destroyed = event

@@ -183,11 +183,15 @@ pub struct Subscriptions {
     /// The session's number, raised at sign-out; every change of a quote
     /// panel notifies too, so a waiting window pull reads its panels anew.
     changes: watch::Sender<u64>,
+    /// Each window's page number, raised when the window closes or its page
+    /// loads again: a pull of the old page still waiting ends, rather than
+    /// take the new page's first batch to a page that is gone.
+    pages: Mutex<HashMap<String, u64>>,
 }
 
 impl Default for Subscriptions {
     fn default() -> Self {
-        Subscriptions { registry: Mutex::default(), changes: watch::Sender::new(0) }
+        Subscriptions { registry: Mutex::default(), changes: watch::Sender::new(0), pages: Mutex::default() }
     }
 }
 
@@ -237,14 +241,16 @@ impl Subscriptions {
     /// news (a frame after its last answer at the earliest, `stream.rs`), and
     /// reads the panels anew whenever one subscribes, changes or ends. With
     /// no quote panel it answers the connection (`state`) alone after the
-    /// idle time. `None` once the session has ended.
+    /// idle time. `None` once the session has ended, or the window's page
+    /// has gone (closed or loaded again).
     pub async fn next_quotes(&self, window: &str, state: &watch::Receiver<ConnectionState>) -> Option<QuoteBatch> {
         let mut changes = self.changes.subscribe();
         let session = *changes.borrow_and_update();
+        let page = self.page(window);
         let idle = tokio::time::sleep(IDLE_ANSWER);
         tokio::pin!(idle);
         loop {
-            if *changes.borrow_and_update() != session {
+            if *changes.borrow_and_update() != session || self.page(window) != page {
                 return None;
             }
             let feeds: Vec<Arc<QuoteFeed>> =
@@ -289,12 +295,19 @@ impl Subscriptions {
         lock(&self.registry).watch_streams(key, Pump(pump));
     }
 
+    /// Ends everything the window's page had: its panels, its pumps and its
+    /// waiting pull. Called when the window closes and when its page loads again.
     pub fn close_window(&self, connected: Option<&Connected>, window: &str) {
         let diff = lock(&self.registry).close_window(window);
         if let Some(c) = connected {
             apply(c, &diff);
         }
+        *lock(&self.pages).entry(window.to_string()).or_default() += 1;
         self.changes.send_modify(|_| {});
+    }
+
+    fn page(&self, window: &str) -> u64 {
+        lock(&self.pages).get(window).copied().unwrap_or_default()
     }
 
     /// Ends every feed and pump (sign-out; the market stream goes with the session).
@@ -457,6 +470,35 @@ mod tests {
         let quiet = tokio::time::timeout(Duration::from_millis(200), subs.next_quotes("main", &state)).await;
         assert!(quiet.is_err(), "the chart's reading of the same tick came in that answer, not in a second one");
         assert_eq!(symbols_of(&subs.next_quotes("other", &state).await.unwrap()), ["NVDA"]);
+    }
+
+    /// A page loaded again ends its window's old page: the old page's waiting
+    /// pull ends at once, so the new page's first answer (every quote of its
+    /// panels) goes to the new page, not to the one that is gone.
+    #[tokio::test]
+    async fn a_page_loaded_again_ends_the_old_pages_waiting_pull() {
+        let (book, state) = market();
+        let subs = Arc::new(Subscriptions::default());
+        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
+        subs.next_quotes("main", &state).await.expect("the first reading");
+        subs.next_quotes("other", &state).await.expect("the first reading");
+        let pull = |window: &'static str| {
+            let (subs, state) = (subs.clone(), state.clone());
+            tokio::spawn(async move { subs.next_quotes(window, &state).await })
+        };
+        let (old, other) = (pull("main"), pull("other"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!old.is_finished(), "no news: the pull waits");
+        subs.close_window(None, "main"); // the page starts loading again
+        let old = tokio::time::timeout(Duration::from_secs(1), old).await.expect("the old pull ended").unwrap();
+        assert_eq!(old, None);
+        assert!(!other.is_finished(), "another window's pull is not touched");
+        // The new page subscribes its panel and pulls: the whole first reading is its own.
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        assert_eq!(symbols_of(&subs.next_quotes("main", &state).await.expect("signed in")), ["AAPL"]);
+        other.abort();
     }
 
     /// A pull waiting with no panel, or on panels with no news, answers at
