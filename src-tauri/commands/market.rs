@@ -76,7 +76,7 @@ pub async fn watch_quotes<R: Runtime>(
 /// the connection alone after a quiet spell (src-tauri/stream.rs,
 /// subscriptions.rs). The page asks again once the answer is painted, so a
 /// busy page is sent one fuller batch, never a backlog. `null` once the
-/// session has ended.
+/// session has ended, or the page that asked is gone (reloaded or closed).
 #[tauri::command]
 pub async fn next_quotes<R: Runtime>(desk: DeskState<'_>, window: Window<R>) -> AppResult<Option<QuoteBatch>> {
     // The session is not held while the pull waits: signing out ends it.
