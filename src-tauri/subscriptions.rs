@@ -404,8 +404,8 @@ mod tests {
     /// lets go of the feed, so no reading outlives its subscription.
     #[tokio::test]
     async fn a_waiting_pull_ends_when_its_panel_subscribes_anew_or_its_window_closes() {
-        let (book, state) = market();
-        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let market = Market::new();
+        let feed = |s: &[&str]| market.feed(s);
         let current = |r: &Registry<(), Option<FeedHandle>>| {
             r.window_feeds("main").next().and_then(|f| f.as_ref()).map(|f| f.feed.clone()).expect("a feed")
         };
@@ -434,14 +434,27 @@ mod tests {
         assert_eq!(ends(pull).await, None, "the window closed");
     }
 
-    fn market() -> (Arc<QuoteBook>, watch::Receiver<ConnectionState>) {
-        let book = Arc::new(QuoteBook::default());
-        for (symbol, last) in [("AAPL", 190.0), ("MSFT", 410.0), ("NVDA", 120.0)] {
-            book.apply_rest(symbol, &QuoteFields { last: Some(last), ..QuoteFields::default() });
+    /// A quote book with three priced symbols and a live stream, as the panels' feeds read it.
+    struct Market {
+        book: Arc<QuoteBook>,
+        state: watch::Receiver<ConnectionState>,
+        _stream: watch::Sender<ConnectionState>,
+    }
+
+    impl Market {
+        fn new() -> Self {
+            let book = Arc::new(QuoteBook::default());
+            for (symbol, last) in [("AAPL", 190.0), ("MSFT", 410.0), ("NVDA", 120.0)] {
+                book.apply_rest(symbol, &QuoteFields { last: Some(last), ..QuoteFields::default() });
+            }
+            let (stream, state) = watch::channel(ConnectionState::Live);
+            Market { book, state, _stream: stream }
         }
-        let (state_tx, state) = watch::channel(ConnectionState::Live);
-        std::mem::forget(state_tx); // the stream stays up for the whole test
-        (book, state)
+
+        /// A panel's feed over `symbols`.
+        fn feed(&self, symbols: &[&str]) -> Option<FeedHandle> {
+            Some(FeedHandle::new(QuoteCursor::new(self.book.clone(), self.state.clone(), set(symbols))))
+        }
     }
 
     fn symbols_of(batch: &QuoteBatch) -> Vec<&str> {
@@ -454,22 +467,23 @@ mod tests {
     /// page as one answer, each symbol once, and never another window's.
     #[tokio::test]
     async fn a_window_pull_carries_every_panel_of_the_window_in_one_answer() {
-        let (book, state) = market();
+        let market = Market::new();
+        let (book, state) = (&market.book, &market.state);
         let subs = Subscriptions::default();
-        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let feed = |s: &[&str]| market.feed(s);
         subs.register(PanelKey::new("main", "watchlist"), set(&["AAPL", "MSFT"]), feed(&["AAPL", "MSFT"]));
         subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
         subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
-        let first = subs.next_quotes("main", &state).await.expect("signed in");
+        let first = subs.next_quotes("main", state).await.expect("signed in");
         assert_eq!(symbols_of(&first), ["AAPL", "MSFT"], "both panels' first readings, AAPL once");
 
         book.apply_rest("AAPL", &QuoteFields { last: Some(191.0), ..QuoteFields::default() });
-        let tick = subs.next_quotes("main", &state).await.expect("signed in");
+        let tick = subs.next_quotes("main", state).await.expect("signed in");
         assert_eq!(symbols_of(&tick), ["AAPL"]);
         assert_eq!(tick.quotes.last, [Some(191.0)]);
-        let quiet = tokio::time::timeout(Duration::from_millis(200), subs.next_quotes("main", &state)).await;
+        let quiet = tokio::time::timeout(Duration::from_millis(200), subs.next_quotes("main", state)).await;
         assert!(quiet.is_err(), "the chart's reading of the same tick came in that answer, not in a second one");
-        assert_eq!(symbols_of(&subs.next_quotes("other", &state).await.unwrap()), ["NVDA"]);
+        assert_eq!(symbols_of(&subs.next_quotes("other", state).await.unwrap()), ["NVDA"]);
     }
 
     /// A page loaded again ends its window's old page: the old page's waiting
@@ -477,13 +491,14 @@ mod tests {
     /// panels) goes to the new page, not to the one that is gone.
     #[tokio::test]
     async fn a_page_loaded_again_ends_the_old_pages_waiting_pull() {
-        let (book, state) = market();
+        let market = Market::new();
+        let state = &market.state;
         let subs = Arc::new(Subscriptions::default());
-        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let feed = |s: &[&str]| market.feed(s);
         subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
         subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
-        subs.next_quotes("main", &state).await.expect("the first reading");
-        subs.next_quotes("other", &state).await.expect("the first reading");
+        subs.next_quotes("main", state).await.expect("the first reading");
+        subs.next_quotes("other", state).await.expect("the first reading");
         let pull = |window: &'static str| {
             let (subs, state) = (subs.clone(), state.clone());
             tokio::spawn(async move { subs.next_quotes(window, &state).await })
@@ -497,7 +512,7 @@ mod tests {
         assert!(!other.is_finished(), "another window's pull is not touched");
         // The new page subscribes its panel and pulls: the whole first reading is its own.
         subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
-        assert_eq!(symbols_of(&subs.next_quotes("main", &state).await.expect("signed in")), ["AAPL"]);
+        assert_eq!(symbols_of(&subs.next_quotes("main", state).await.expect("signed in")), ["AAPL"]);
         other.abort();
     }
 
@@ -505,9 +520,10 @@ mod tests {
     /// once when a panel subscribes; sign-out ends it.
     #[tokio::test]
     async fn a_waiting_window_pull_takes_a_new_panel_at_once_and_ends_at_sign_out() {
-        let (book, state) = market();
+        let market = Market::new();
+        let state = &market.state;
         let subs = Arc::new(Subscriptions::default());
-        let feed = |s: &[&str]| Some(FeedHandle::new(QuoteCursor::new(book.clone(), state.clone(), set(s))));
+        let feed = |s: &[&str]| market.feed(s);
         let pull = |subs: &Arc<Subscriptions>| {
             let (subs, state) = (subs.clone(), state.clone());
             tokio::spawn(async move { subs.next_quotes("main", &state).await })
