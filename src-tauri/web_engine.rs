@@ -1,8 +1,10 @@
 //! Tuning of the web engine (WebKitGTK) for a page that is never idle for
 //! long. Why each: docs/design.md, "The web process's memory over a day".
 //!
-//! - JavaScriptCore's heap growth, set before the first web process starts:
-//!   web processes inherit this process's environment and read `JSC_<option>`.
+//! - JavaScriptCore's heap growth and glibc's malloc threshold for memory of
+//!   its own mapping, both set before the first web process starts: web
+//!   processes inherit this process's environment, and read `JSC_<option>`
+//!   (JavaScriptCore) and `MALLOC_MMAP_THRESHOLD_` (glibc, mallopt(3)).
 //! - WebKit's "opportunistic" collection, switched off in each webview's
 //!   settings: on GTK it takes over JavaScriptCore's full-collection timer and
 //!   then never runs, so full collections came only from allocation limits.
@@ -10,7 +12,12 @@
 use std::ffi::{CStr, c_char, c_int, c_void};
 
 /// The options set, unless the environment already names them.
-const OPTIONS: [(&str, &str); 1] = [("JSC_heapGrowthMaxIncrease", "1")];
+const OPTIONS: [(&str, &str); 2] = [
+    ("JSC_heapGrowthMaxIncrease", "1"),
+    // glibc's default (128 KiB) made fixed. Left dynamic, each freed mapped block raises it, later
+    // large blocks come from the heap, and the heap seldom gives freed memory back.
+    ("MALLOC_MMAP_THRESHOLD_", "131072"),
+];
 
 /// Each of `OPTIONS` that `present` does not report: a value the user set wins.
 fn missing(present: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
@@ -114,8 +121,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_heap_growth_is_set_unless_the_user_set_it() {
-        assert_eq!(missing(|_| false), vec![("JSC_heapGrowthMaxIncrease", "1")]);
-        assert!(missing(|name| name == "JSC_heapGrowthMaxIncrease").is_empty());
+    fn each_option_is_set_unless_the_user_set_it() {
+        assert_eq!(missing(|_| false), vec![("JSC_heapGrowthMaxIncrease", "1"), ("MALLOC_MMAP_THRESHOLD_", "131072")]);
+        assert_eq!(missing(|name| name == "JSC_heapGrowthMaxIncrease"), vec![("MALLOC_MMAP_THRESHOLD_", "131072")]);
+        assert_eq!(missing(|name| name == "MALLOC_MMAP_THRESHOLD_"), vec![("JSC_heapGrowthMaxIncrease", "1")]);
     }
 }

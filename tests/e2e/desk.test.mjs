@@ -152,14 +152,16 @@ test("the window opens in sandbox mode, signed out, with only its own commands",
   await shot("01-signed-out");
 });
 
-test("the page's web process runs with the heap growth the app sets", () => {
-  // The app sets JavaScriptCore's option before GTK starts (src-tauri/web_engine.rs); this run's
-  // environment does not carry it, so only the app can have put it in the web process's.
+test("the page's web process runs with the heap growth and the malloc threshold the app sets", () => {
+  // The app sets both before GTK starts (src-tauri/web_engine.rs); this run's environment does not
+  // carry them, so only the app can have put them in the web process's.
   assert.equal(process.env.JSC_heapGrowthMaxIncrease, undefined);
+  assert.equal(process.env.MALLOC_MMAP_THRESHOLD_, undefined);
   const web = webProcess(pidOf(realpathSync(appBinary)));
   assert.ok(web, "the app's web process was found");
   const environ = readFileSync(`/proc/${web}/environ`, "utf8").split("\0");
   assert.ok(environ.includes("JSC_heapGrowthMaxIncrease=1"));
+  assert.ok(environ.includes("MALLOC_MMAP_THRESHOLD_=131072"));
 });
 
 test("the window's webview has WebKit's opportunistic collection off, as read back from this WebKitGTK", () => {
