@@ -4,6 +4,7 @@
 //
 //   node benches/app/measure.mjs --desk BIN --bare BIN [--runs 5] [--work-minutes 10] [--fast-minutes 1]
 //     [--skip-working] [--full-collections: every JS collection full, so the GC log gives the live heap]
+//     [--settle-minutes N: N more readings, a minute apart, back at normal speed after the accelerated hour]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const { values: opts } = parseArgs({
     runs: { type: "string", default: "5" },
     "work-minutes": { type: "string", default: "10" },
     "fast-minutes": { type: "string", default: "1" },
+    "settle-minutes": { type: "string", default: "0" },
     "skip-working": { type: "boolean", default: false },
     // Diagnosis: every collection full, so each logged size is the live heap (JSC_useGenerationalGC=false).
     "full-collections": { type: "boolean", default: false },
@@ -306,6 +308,11 @@ async function working() {
     await sleep(10_000);
     readings.push(await reading(`+ ${(fastMinutes * SPEED) / 60} h at ${SPEED}×, drained`, workMinutes + fastMinutes));
     const afterFast = readings.at(-1).pss;
+    // What stays once the market is back at normal speed: the budget reads `afterFast`, these only inform.
+    for (let minute = 1; minute <= Number(opts["settle-minutes"]); minute++) {
+      await sleep(60_000);
+      readings.push(await reading(`${minute} min after, at normal speed`, workMinutes + fastMinutes + minute));
+    }
     const stillPriced = await priced();
     await shot("working-after-fast-hour");
 
