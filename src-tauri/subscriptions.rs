@@ -405,7 +405,6 @@ mod tests {
     #[tokio::test]
     async fn a_waiting_pull_ends_when_its_panel_subscribes_anew_or_its_window_closes() {
         let market = Market::new();
-        let feed = |s: &[&str]| market.feed(s);
         let current = |r: &Registry<(), Option<FeedHandle>>| {
             r.window_feeds("main").next().and_then(|f| f.as_ref()).map(|f| f.feed.clone()).expect("a feed")
         };
@@ -420,12 +419,12 @@ mod tests {
         };
         let mut r = Registry::<(), Option<FeedHandle>>::default();
         let list = PanelKey::new("main", "watchlist");
-        r.watch_quotes(list.clone(), set(&["AAPL"]), feed(&["AAPL"]));
+        r.watch_quotes(list.clone(), set(&["AAPL"]), market.feed(&["AAPL"]));
         let first = current(&r);
         let pull = waiting(first.clone());
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!pull.is_finished(), "nothing changed: the pull waits");
-        r.watch_quotes(list.clone(), set(&["MSFT"]), feed(&["MSFT"]));
+        r.watch_quotes(list.clone(), set(&["MSFT"]), market.feed(&["MSFT"]));
         assert_eq!(ends(pull).await, None, "the old subscription's pull is over");
         assert!(!Arc::ptr_eq(&current(&r), &first), "the new subscription has its own feed");
         let pull = waiting(current(&r));
@@ -455,6 +454,12 @@ mod tests {
         fn feed(&self, symbols: &[&str]) -> Option<FeedHandle> {
             Some(FeedHandle::new(QuoteCursor::new(self.book.clone(), self.state.clone(), set(symbols))))
         }
+
+        /// `window`'s quote pull on `subs`, left to run.
+        fn pull(&self, subs: &Arc<Subscriptions>, window: &'static str) -> tokio::task::JoinHandle<Option<QuoteBatch>> {
+            let (subs, state) = (subs.clone(), self.state.clone());
+            tokio::spawn(async move { subs.next_quotes(window, &state).await })
+        }
     }
 
     fn symbols_of(batch: &QuoteBatch) -> Vec<&str> {
@@ -470,10 +475,9 @@ mod tests {
         let market = Market::new();
         let (book, state) = (&market.book, &market.state);
         let subs = Subscriptions::default();
-        let feed = |s: &[&str]| market.feed(s);
-        subs.register(PanelKey::new("main", "watchlist"), set(&["AAPL", "MSFT"]), feed(&["AAPL", "MSFT"]));
-        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
-        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
+        subs.register(PanelKey::new("main", "watchlist"), set(&["AAPL", "MSFT"]), market.feed(&["AAPL", "MSFT"]));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), market.feed(&["AAPL"]));
+        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), market.feed(&["NVDA"]));
         let first = subs.next_quotes("main", state).await.expect("signed in");
         assert_eq!(symbols_of(&first), ["AAPL", "MSFT"], "both panels' first readings, AAPL once");
 
@@ -494,16 +498,11 @@ mod tests {
         let market = Market::new();
         let state = &market.state;
         let subs = Arc::new(Subscriptions::default());
-        let feed = |s: &[&str]| market.feed(s);
-        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
-        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), feed(&["NVDA"]));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), market.feed(&["AAPL"]));
+        subs.register(PanelKey::new("other", "chart"), set(&["NVDA"]), market.feed(&["NVDA"]));
         subs.next_quotes("main", state).await.expect("the first reading");
         subs.next_quotes("other", state).await.expect("the first reading");
-        let pull = |window: &'static str| {
-            let (subs, state) = (subs.clone(), state.clone());
-            tokio::spawn(async move { subs.next_quotes(window, &state).await })
-        };
-        let (old, other) = (pull("main"), pull("other"));
+        let (old, other) = (market.pull(&subs, "main"), market.pull(&subs, "other"));
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!old.is_finished(), "no news: the pull waits");
         subs.close_window(None, "main"); // the page starts loading again
@@ -511,7 +510,7 @@ mod tests {
         assert_eq!(old, None);
         assert!(!other.is_finished(), "another window's pull is not touched");
         // The new page subscribes its panel and pulls: the whole first reading is its own.
-        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), market.feed(&["AAPL"]));
         assert_eq!(symbols_of(&subs.next_quotes("main", state).await.expect("signed in")), ["AAPL"]);
         other.abort();
     }
@@ -521,29 +520,23 @@ mod tests {
     #[tokio::test]
     async fn a_waiting_window_pull_takes_a_new_panel_at_once_and_ends_at_sign_out() {
         let market = Market::new();
-        let state = &market.state;
         let subs = Arc::new(Subscriptions::default());
-        let feed = |s: &[&str]| market.feed(s);
-        let pull = |subs: &Arc<Subscriptions>| {
-            let (subs, state) = (subs.clone(), state.clone());
-            tokio::spawn(async move { subs.next_quotes("main", &state).await })
-        };
         let answered = |pull: tokio::task::JoinHandle<Option<QuoteBatch>>| async {
             tokio::time::timeout(Duration::from_secs(1), pull).await.expect("answered at once").unwrap()
         };
-        let waiting = pull(&subs);
+        let waiting = market.pull(&subs, "main");
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!waiting.is_finished(), "no panel yet: the pull waits");
-        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), feed(&["AAPL"]));
+        subs.register(PanelKey::new("main", "chart"), set(&["AAPL"]), market.feed(&["AAPL"]));
         assert_eq!(symbols_of(&answered(waiting).await.expect("signed in")), ["AAPL"]);
 
-        let waiting = pull(&subs);
+        let waiting = market.pull(&subs, "main");
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!waiting.is_finished(), "no news: the pull waits");
-        subs.register(PanelKey::new("main", "watchlist"), set(&["MSFT"]), feed(&["MSFT"]));
+        subs.register(PanelKey::new("main", "watchlist"), set(&["MSFT"]), market.feed(&["MSFT"]));
         assert_eq!(symbols_of(&answered(waiting).await.expect("signed in")), ["MSFT"], "the new panel's first reading");
 
-        let waiting = pull(&subs);
+        let waiting = market.pull(&subs, "main");
         tokio::time::sleep(Duration::from_millis(100)).await;
         subs.clear();
         assert_eq!(answered(waiting).await, None, "signed out");
